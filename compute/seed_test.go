@@ -4,8 +4,8 @@ package compute
 // each participating municipality's residents aged 75+ on 31.12.2019 and the
 // seed's population part, activity part and "Arvio kokonaiskustannuksista".
 var seedTable = []struct {
-	code, name             string
-	pop75                  int64
+	code, name              string
+	pop75                   int64
 	popPart, actPart, total string
 }{
 	{"019", "Aura", 300, "1285.16", "550.78", "1835.94"},
