@@ -20,6 +20,7 @@ func TestAllocateSeedEstimate(t *testing.T) {
 	if budget.Population.String() != "199221.40" || budget.Activity.String() != "85380.60" {
 		t.Fatalf("components = %s + %s, want 199221.40 + 85380.60", budget.Population, budget.Activity)
 	}
+	seedTable := readSeedTable(t)
 	var shares []Share
 	for _, r := range seedTable {
 		shares = append(shares, Share{Payer: Payer{ID: r.code, Name: r.name}, Population: r.pop75})

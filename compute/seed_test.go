@@ -1,37 +1,48 @@
 package compute
 
-// The cost-sharing seed's estimate table (seeds/varsinais-suomi-cost-sharing-2021.txt):
-// each participating municipality's residents aged 75+ on 31.12.2019 and the
-// seed's population part, activity part and "Arvio kokonaiskustannuksista".
-var seedTable = []struct {
+import (
+	"bufio"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// seedRow is one row of the cost-sharing decision's estimate table.
+type seedRow struct {
 	code, name              string
 	pop75                   int64
 	popPart, actPart, total string
-}{
-	{"019", "Aura", 300, "1285.16", "550.78", "1835.94"},
-	{"202", "Kaarina", 2916, "12491.77", "5353.61", "17845.38"},
-	{"322", "Kemiönsaari", 984, "4215.33", "1806.57", "6021.90"},
-	{"284", "Koski Tl", 399, "1709.26", "732.54", "2441.81"},
-	{"304", "Kustavi", 144, "616.88", "264.38", "881.25"},
-	{"400", "Laitila", 947, "4056.83", "1738.64", "5795.46"},
-	{"423", "Lieto", 1571, "6729.96", "2884.27", "9614.23"},
-	{"430", "Loimaa", 2147, "9197.47", "3941.77", "13139.24"},
-	{"480", "Marttila", 234, "1002.43", "429.61", "1432.04"},
-	{"481", "Masku", 691, "2960.15", "1268.64", "4228.79"},
-	{"503", "Mynämäki", 883, "3782.66", "1621.14", "5403.80"},
-	{"529", "Naantali", 1952, "8362.12", "3583.76", "11945.88"},
-	{"538", "Nousiainen", 381, "1632.15", "699.49", "2331.65"},
-	{"561", "Oripää", 172, "736.83", "315.78", "1052.61"},
-	{"577", "Paimio", 966, "4138.22", "1773.52", "5911.74"},
-	{"445", "Parainen", 1743, "7466.79", "3200.05", "10666.84"},
-	{"631", "Pyhäranta", 233, "998.14", "427.78", "1425.92"},
-	{"636", "Pöytyä", 900, "3855.48", "1652.35", "5507.83"},
-	{"680", "Raisio", 2376, "10178.48", "4362.20", "14540.68"},
-	{"704", "Rusko", 475, "2034.84", "872.07", "2906.91"},
-	{"734", "Salo", 6058, "25951.69", "11122.15", "37073.84"},
-	{"738", "Sauvo", 291, "1246.61", "534.26", "1780.87"},
-	{"761", "Somero", 1341, "5744.67", "2462.00", "8206.67"},
-	{"833", "Taivassalo", 246, "1053.83", "451.64", "1505.47"},
-	{"853", "Turku", 17865, "76531.35", "32799.15", "109330.50"},
-	{"918", "Vehmaa", 290, "1242.32", "532.42", "1774.75"},
+}
+
+// readSeedTable reads testdata/seed-estimate-2021.tsv, the decision's table
+// shared by the tests of compute and of the command.
+func readSeedTable(t *testing.T) []seedRow {
+	t.Helper()
+	f, err := os.Open("../testdata/seed-estimate-2021.tsv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var rows []seedRow
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		line := sc.Text()
+		if strings.HasPrefix(line, "#") || strings.HasPrefix(line, "code\t") {
+			continue
+		}
+		c := strings.Split(line, "\t")
+		n, err := strconv.ParseInt(c[2], 10, 64)
+		if len(c) != 6 || err != nil {
+			t.Fatalf("seed table: bad line %q", line)
+		}
+		rows = append(rows, seedRow{c[0], c[1], n, c[3], c[4], c[5]})
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 26 {
+		t.Fatalf("seed table has %d rows, want 26", len(rows))
+	}
+	return rows
 }
