@@ -1,0 +1,348 @@
+package main
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/BurntSushi/toml"
+	"github.com/kuntalasku/kuntalasku/compute"
+	"github.com/kuntalasku/kuntalasku/output/manifest"
+	"github.com/shopspring/decimal"
+)
+
+// Config is one billing scheme's configuration file, parsed and validated
+// once. Packages below cmd never see it: they get plain values.
+type Config struct {
+	path   string // the file it was read from
+	sha256 string // of the file's bytes as read
+	dir    string // relative paths in the file are relative to this folder
+
+	Scheme      SchemeConfig      `toml:"scheme"`
+	Seller      SellerConfig      `toml:"seller"`
+	CostSharing CostSharingConfig `toml:"cost_sharing"`
+	Inputs      InputsConfig      `toml:"inputs"`
+	Output      OutputConfig      `toml:"output"`
+	Payers      []PayerConfig     `toml:"payers"`
+}
+
+// SchemeConfig names the billing scheme and its numbering.
+type SchemeConfig struct {
+	ID            string `toml:"id"`
+	Kind          string `toml:"kind"`
+	Name          string `toml:"name"`
+	NameSV        string `toml:"name_sv"`
+	NameEN        string `toml:"name_en"`
+	Prefix        string `toml:"prefix"`
+	ReferenceCode int    `toml:"reference_code"`
+	PaymentDays   int    `toml:"payment_days"`
+	Cycle         string `toml:"cycle"`
+}
+
+// SellerConfig is the organisation that issues the invoices.
+type SellerConfig struct {
+	Name            string `toml:"name"`
+	Unit            string `toml:"unit"`
+	Street          string `toml:"street"`
+	Postcode        string `toml:"postcode"`
+	City            string `toml:"city"`
+	BusinessID      string `toml:"business_id"`
+	VATNumber       string `toml:"vat_number"`
+	IBAN            string `toml:"iban"`
+	BIC             string `toml:"bic"`
+	EInvoiceAddress string `toml:"einvoice_address"`
+	EInvoiceOp      string `toml:"einvoice_operator"`
+	ContactName     string `toml:"contact_name"`
+	ContactEmail    string `toml:"contact_email"`
+	ContactPhone    string `toml:"contact_phone"`
+}
+
+// CostSharingConfig holds the rules of the cost-sharing scheme (SPEC 1.1).
+type CostSharingConfig struct {
+	Budget              moneyValue   `toml:"budget"`
+	PeriodStart         dateValue    `toml:"period_start"`
+	PeriodEnd           dateValue    `toml:"period_end"`
+	PopulationWeight    decimalValue `toml:"population_weight"`
+	ActivityWeight      decimalValue `toml:"activity_weight"`
+	AgeLimit            int          `toml:"age_limit"`
+	PopulationReference dateValue    `toml:"population_reference"`
+}
+
+// InputsConfig locates the input files.
+type InputsConfig struct {
+	Population string `toml:"population"`
+}
+
+// OutputConfig locates the output folder.
+type OutputConfig struct {
+	Dir string `toml:"dir"`
+}
+
+// PayerConfig is one payer: a participating municipality.
+type PayerConfig struct {
+	ID       string `toml:"id"`
+	Name     string `toml:"name"`
+	NameSV   string `toml:"name_sv"`
+	Language string `toml:"language"`
+}
+
+// configError is every problem found in a configuration file, one per line.
+type configError struct {
+	path     string
+	problems []string
+}
+
+func (e *configError) Error() string {
+	if len(e.problems) == 1 {
+		return fmt.Sprintf("configuration %s: %s", e.path, e.problems[0])
+	}
+	return fmt.Sprintf("configuration %s has %d problems:\n  %s", e.path, len(e.problems), strings.Join(e.problems, "\n  "))
+}
+
+func (e *configError) add(field, format string, args ...any) {
+	e.problems = append(e.problems, field+": "+fmt.Sprintf(format, args...))
+}
+
+// LoadConfig reads and validates a configuration file. Every problem is
+// reported at once, each with the key it is about.
+func LoadConfig(path string) (*Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, &inputError{fmt.Errorf("read configuration: %w", err)}
+	}
+	sum := sha256.Sum256(data)
+	cfg := &Config{path: path, dir: filepath.Dir(path), sha256: hex.EncodeToString(sum[:])}
+	md, err := toml.NewDecoder(strings.NewReader(string(data))).Decode(cfg)
+	if err != nil {
+		var pe toml.ParseError
+		if errors.As(err, &pe) {
+			return nil, &inputError{&configError{path, []string{fmt.Sprintf("line %d, column %d: %s", pe.Position.Line, pe.Position.Col, pe.Message)}}}
+		}
+		return nil, &inputError{&configError{path, []string{err.Error()}}}
+	}
+	ce := &configError{path: path}
+	for _, k := range md.Undecoded() {
+		ce.add(k.String(), "unknown key (check its spelling; the example configuration lists every key)")
+	}
+	cfg.validate(ce)
+	if len(ce.problems) > 0 {
+		return nil, &inputError{ce}
+	}
+	return cfg, nil
+}
+
+var (
+	schemeIDPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,39}$`)
+	prefixPattern   = regexp.MustCompile(`^[A-Z][A-Z0-9]{0,9}$`)
+	codePattern     = regexp.MustCompile(`^[0-9]{3}$`)
+)
+
+func (c *Config) validate(ce *configError) {
+	s := &c.Scheme
+	if !schemeIDPattern.MatchString(s.ID) {
+		ce.add("scheme.id", "%q: expected lower-case letters, digits and hyphens, such as \"vsa-asiakasohjaus\" (it names output folders)", s.ID)
+	}
+	if s.Kind != "cost-sharing" {
+		ce.add("scheme.kind", "%q: expected \"cost-sharing\"", s.Kind)
+	}
+	if strings.TrimSpace(s.Name) == "" {
+		ce.add("scheme.name", "missing: the name of the shared service, printed on every document")
+	}
+	if !prefixPattern.MatchString(s.Prefix) {
+		ce.add("scheme.prefix", "%q: expected 1 to 10 upper-case letters or digits, such as \"VSA\" (invoice numbers VSA-2021-000123)", s.Prefix)
+	}
+	if s.ReferenceCode < 1 || s.ReferenceCode > 999 {
+		ce.add("scheme.reference_code", "%d: expected a number from 1 to 999, unique to this scheme (it starts every reference number)", s.ReferenceCode)
+	}
+	if s.PaymentDays < 0 || s.PaymentDays > 90 {
+		ce.add("scheme.payment_days", "%d: expected 0 to 90 days (14 is usual; public buyers' terms are at most 30)", s.PaymentDays)
+	}
+	if s.Cycle == "" {
+		s.Cycle = "monthly"
+	}
+	if _, err := compute.ParseFrequency(s.Cycle); err != nil {
+		ce.add("scheme.cycle", "%v", err)
+	}
+
+	sel := &c.Seller
+	for _, f := range []struct{ key, v string }{{"seller.name", sel.Name}, {"seller.street", sel.Street}, {"seller.postcode", sel.Postcode}, {"seller.city", sel.City}} {
+		if strings.TrimSpace(f.v) == "" {
+			ce.add(f.key, "missing: a Finnish invoice must carry the seller's name and address")
+		}
+	}
+	if err := compute.CheckBusinessID(sel.BusinessID); err != nil {
+		ce.add("seller.business_id", "%v", err)
+	} else if sel.VATNumber == "" {
+		sel.VATNumber = compute.VATNumber(sel.BusinessID)
+	} else if sel.VATNumber != compute.VATNumber(sel.BusinessID) {
+		ce.add("seller.vat_number", "%q does not match the Business ID %s (expected %s)", sel.VATNumber, sel.BusinessID, compute.VATNumber(sel.BusinessID))
+	}
+	if err := compute.CheckIBAN(sel.IBAN); err != nil {
+		ce.add("seller.iban", "%v", err)
+	} else if !strings.HasPrefix(compute.NormalizeIBAN(sel.IBAN), "FI") {
+		ce.add("seller.iban", "%q: expected a Finnish IBAN (FI…): the bank barcode carries only Finnish accounts", sel.IBAN)
+	}
+	if bic := sel.BIC; len(bic) != 8 && len(bic) != 11 {
+		ce.add("seller.bic", "%q: expected a BIC of 8 or 11 characters, such as NDEAFIHH", bic)
+	}
+
+	c.validateCostSharing(ce)
+	c.validatePayers(ce)
+}
+
+func (c *Config) validateCostSharing(ce *configError) {
+	cs := &c.CostSharing
+	if !cs.Budget.set {
+		ce.add("cost_sharing.budget", "missing: the period's budget in euros, such as \"284602.00\"")
+	} else if cs.Budget.m <= 0 {
+		ce.add("cost_sharing.budget", "%s: the budget must be more than 0", cs.Budget.m)
+	}
+	if !cs.PeriodStart.set || !cs.PeriodEnd.set {
+		ce.add("cost_sharing.period_start", "missing: the contract period, such as period_start = 2021-01-01 and period_end = 2021-11-30")
+	} else if _, err := compute.NewPeriod(cs.PeriodStart.d, cs.PeriodEnd.d); err != nil {
+		ce.add("cost_sharing.period_start", "%v", err)
+	}
+	pw, aw := cs.PopulationWeight.d, cs.ActivityWeight.d
+	switch {
+	case !cs.PopulationWeight.set || !cs.ActivityWeight.set:
+		ce.add("cost_sharing.population_weight", "missing: the component weights in percent, such as population_weight = \"70\" and activity_weight = \"30\"")
+	case pw.IsNegative() || aw.IsNegative() || !pw.Add(aw).Equal(decimal.NewFromInt(100)):
+		ce.add("cost_sharing.population_weight", "%s %% and activity_weight %s %% must be non-negative and add up to 100", pw, aw)
+	}
+	if cs.AgeLimit < 0 || cs.AgeLimit > 100 {
+		ce.add("cost_sharing.age_limit", "%d: expected an age from 0 to 100 (75 counts residents aged 75 or over)", cs.AgeLimit)
+	}
+	if !cs.PopulationReference.set {
+		ce.add("cost_sharing.population_reference", "missing: the date of the population figures, such as 2019-12-31")
+	} else if d := cs.PopulationReference.d; d.Month != time.December || d.Day != 31 {
+		ce.add("cost_sharing.population_reference", "%s: Statistics Finland's population is on 31 December; expected YYYY-12-31", d)
+	}
+}
+
+func (c *Config) validatePayers(ce *configError) {
+	if len(c.Payers) == 0 {
+		ce.add("payers", "none: list every participating municipality as a [[payers]] table")
+	}
+	seen := map[string]int{}
+	for i, p := range c.Payers {
+		key := fmt.Sprintf("payers[%d]", i+1)
+		if p.Name != "" {
+			key = fmt.Sprintf("payers[%d] (%s)", i+1, p.Name)
+		}
+		if !codePattern.MatchString(p.ID) {
+			ce.add(key+".id", "%q: expected the municipality's three-digit code, such as \"019\" for Aura", p.ID)
+		}
+		if j, ok := seen[p.ID]; ok {
+			ce.add(key+".id", "%q is also payers[%d]", p.ID, j)
+		}
+		seen[p.ID] = i + 1
+		if strings.TrimSpace(p.Name) == "" {
+			ce.add(key+".name", "missing: the municipality's Finnish name as Statistics Finland writes it")
+		}
+		switch p.Language {
+		case "":
+			c.Payers[i].Language = "fi"
+		case "fi", "sv", "en":
+		default:
+			ce.add(key+".language", "%q: expected fi, sv or en", p.Language)
+		}
+	}
+}
+
+// Input is the configuration file's manifest entry.
+func (c *Config) Input() manifest.Input {
+	return manifest.Input{Role: "configuration", Path: c.path, SHA256: c.sha256}
+}
+
+// Path resolves a path from the configuration file: relative paths are
+// relative to the configuration file's folder.
+func (c *Config) Path(p string) string {
+	if p == "" || filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(c.dir, p)
+}
+
+// Period is the cost-sharing contract period (valid after LoadConfig).
+func (c *Config) Period() compute.Period {
+	p, _ := compute.NewPeriod(c.CostSharing.PeriodStart.d, c.CostSharing.PeriodEnd.d)
+	return p
+}
+
+// Frequency is the billing frequency (valid after LoadConfig).
+func (c *Config) Frequency() compute.Frequency {
+	f, _ := compute.ParseFrequency(c.Scheme.Cycle)
+	return f
+}
+
+// moneyValue is an amount in the configuration. It must be written as a
+// string ("284602.00") or a whole number: TOML floats are binary fractions
+// and cannot hold money exactly.
+type moneyValue struct {
+	m   compute.Money
+	set bool
+}
+
+func (v *moneyValue) UnmarshalTOML(x any) error {
+	var err error
+	switch x := x.(type) {
+	case string:
+		v.m, err = compute.ParseMoney(x)
+	case int64:
+		v.m, err = compute.ParseMoney(fmt.Sprint(x))
+	default:
+		return fmt.Errorf("write the amount in quotes, such as \"284602.00\" (a TOML float cannot hold money exactly)")
+	}
+	v.set = err == nil
+	return err
+}
+
+// decimalValue is a rate or a percentage, written as a string or an integer.
+type decimalValue struct {
+	d   decimal.Decimal
+	set bool
+}
+
+func (v *decimalValue) UnmarshalTOML(x any) error {
+	var err error
+	switch x := x.(type) {
+	case string:
+		v.d, err = compute.ParseDecimal(x)
+	case int64:
+		v.d = decimal.NewFromInt(x)
+	default:
+		return fmt.Errorf("write the number in quotes, such as \"25.5\" (a TOML float is not exact)")
+	}
+	v.set = err == nil
+	return err
+}
+
+// dateValue is a calendar date, written as a TOML date (2021-01-01) or a
+// string ("2021-01-01").
+type dateValue struct {
+	d   compute.Date
+	set bool
+}
+
+func (v *dateValue) UnmarshalTOML(x any) error {
+	var err error
+	switch x := x.(type) {
+	case time.Time:
+		if h, m, s := x.Clock(); h != 0 || m != 0 || s != 0 || x.Nanosecond() != 0 {
+			return fmt.Errorf("expected a date without a time, such as 2021-01-01")
+		}
+		v.d = compute.DateOf(x)
+	case string:
+		v.d, err = compute.ParseDate(x)
+	default:
+		return fmt.Errorf("expected a date, such as 2021-01-01")
+	}
+	v.set = err == nil
+	return err
+}

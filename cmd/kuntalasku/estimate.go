@@ -1,0 +1,134 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"maps"
+	"path/filepath"
+	"slices"
+	"text/tabwriter"
+	"time"
+
+	"github.com/kuntalasku/kuntalasku/compute"
+	"github.com/kuntalasku/kuntalasku/output/files"
+	"github.com/kuntalasku/kuntalasku/output/manifest"
+)
+
+// runEstimate is "kuntalasku estimate": the cost-sharing scheme's estimate of
+// the whole contract period, with activities assumed to follow population, as
+// the decision behind the scheme tabulated it (SPEC 3.3). It uses no invoice
+// numbers and no ledger.
+func (m *Main) runEstimate(ctx context.Context, args []string) error {
+	fs := m.flagSet("estimate", "--config FILE [--population FILE] [--out DIR]",
+		"kuntalasku estimate --config examples/varsinais-suomi/kuntalasku.toml")
+	configPath := fs.String("config", "", "the scheme's configuration `file` (required)")
+	popFlag := fs.String("population", "", "Statistics Finland population export (`file`) to use instead of the configured one")
+	outFlag := fs.String("out", "", "output `folder` (default: the configuration's output.dir, else ./out)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *configPath == "" {
+		fs.Usage()
+		return &usageError{"estimate: --config is required"}
+	}
+	created, err := m.now()
+	if err != nil {
+		return err
+	}
+
+	cfg, err := LoadConfig(*configPath)
+	if err != nil {
+		return err
+	}
+	popPath, err := populationPath(*popFlag, cfg)
+	if err != nil {
+		return err
+	}
+	pop, popInput, err := readPopulation(popPath)
+	if err != nil {
+		return err
+	}
+	cs := cfg.CostSharing
+	shares, err := referencePopulations(pop, cfg.Payers, cs.PopulationReference.d.Year, cs.AgeLimit)
+	if err != nil {
+		return err
+	}
+	budget, err := compute.SplitComponents(cs.Budget.m, cs.PopulationWeight.d)
+	if err != nil {
+		return &inputError{fmt.Errorf("configuration %s: cost_sharing: %w", cfg.path, err)}
+	}
+	alloc, err := compute.Allocate(budget, shares) // no activity counts: by population
+	if err != nil {
+		return &inputError{fmt.Errorf("estimate: %w", err)}
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+
+	period := cfg.Period()
+	man := &manifest.Manifest{
+		Scheme:              cfg.Scheme.ID,
+		Cycle:               period.ID(),
+		Kind:                manifest.KindEstimate,
+		Created:             created.Format(time.RFC3339),
+		Inputs:              []manifest.Input{cfg.Input(), popInput},
+		Budget:              budget.Total(),
+		ComponentBudgets:    manifest.Components{Population: budget.Population, Activity: budget.Activity},
+		Weights:             manifest.Weights{Population: cs.PopulationWeight.d.String(), Activity: cs.ActivityWeight.d.String()},
+		AgeLimit:            cs.AgeLimit,
+		PopulationReference: cs.PopulationReference.d.String(),
+		ActivityBasis:       manifest.Basis(alloc),
+		Allocation:          manifest.Rows(alloc),
+	}
+	data, err := manifest.Encode(man)
+	if err != nil {
+		return fmt.Errorf("estimate: encode manifest: %w", err)
+	}
+	folder := fmt.Sprintf("estimate-%s_%s", period.FirstMonth(), period.LastMonth())
+	dir, err := writeFolder(outDir(*outFlag, cfg), cfg.Scheme.ID, folder, map[string][]byte{"manifest.json": data})
+	if err != nil {
+		return err
+	}
+
+	fmt.Fprintf(m.Stdout, "%s — estimate %s … %s, activities assumed to follow population\n\n", cfg.Scheme.Name, period.From, period.To)
+	printAllocation(m.Stdout, alloc, cs.AgeLimit)
+	fmt.Fprintf(m.Stdout, "\nOutput: %s\n", dir)
+	return nil
+}
+
+// writeFolder writes files into <out>/<scheme>/<folder> atomically, replacing
+// a previous folder of the same name, and returns its path.
+func writeFolder(out, scheme, folder string, content map[string][]byte) (string, error) {
+	stage, err := files.NewStage(filepath.Join(out, scheme, folder))
+	if err != nil {
+		return "", err
+	}
+	defer stage.Abort()
+	for _, name := range slices.Sorted(maps.Keys(content)) {
+		if err := stage.WriteFile(name, content[name]); err != nil {
+			return "", err
+		}
+	}
+	if err := stage.Commit(true); err != nil {
+		return "", err
+	}
+	return stage.Final(), nil
+}
+
+// printAllocation prints the allocation as a plain-text table.
+func printAllocation(w io.Writer, a compute.Allocation, ageLimit int) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintf(tw, "Payer\tMunicipality\tAged %d+\tShare %%\tPopulation part\tActivity part\tTotal\t\n", ageLimit)
+	for _, l := range a.Lines {
+		share, _ := compute.Percent(l.Population, a.Population, 4)
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\t%s\t\n", l.Payer.ID, l.Payer.Name, l.Population,
+			share.StringFixed(4), l.PopulationAmount, l.ActivityAmount, l.Total)
+	}
+	var pop, act, tot compute.Money
+	for _, l := range a.Lines {
+		pop, act, tot = pop+l.PopulationAmount, act+l.ActivityAmount, tot+l.Total
+	}
+	fmt.Fprintf(tw, "\tTotal\t%d\t%s\t%s\t%s\t%s\t\n", a.Population, "100.0000", pop, act, tot)
+	tw.Flush()
+}

@@ -1,0 +1,101 @@
+package main
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/kuntalasku/kuntalasku/compute"
+	"github.com/kuntalasku/kuntalasku/ingest"
+	"github.com/kuntalasku/kuntalasku/output/manifest"
+)
+
+// populationPath is the population file to read: --population as given
+// (relative to the working folder), else the configuration's
+// inputs.population (relative to the configuration file).
+func populationPath(flagPath string, cfg *Config) (string, error) {
+	if flagPath != "" {
+		return flagPath, nil
+	}
+	if cfg.Inputs.Population != "" {
+		return cfg.Path(cfg.Inputs.Population), nil
+	}
+	return "", &usageError{"no population file: give --population FILE or set inputs.population in the configuration"}
+}
+
+// readPopulation reads a Statistics Finland population export and hashes it.
+func readPopulation(path string) (*ingest.Population, manifest.Input, error) {
+	in := manifest.Input{Role: "population", Path: path}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, in, &inputError{fmt.Errorf("read population: %w", err)}
+	}
+	defer f.Close()
+	h := sha256.New()
+	r := io.TeeReader(f, h)
+	head := make([]byte, 8)
+	n, _ := io.ReadFull(r, head)
+	if bytes.HasPrefix(head[:n], []byte("PK\x03\x04")) || strings.EqualFold(fileExt(path), ".px") {
+		return nil, in, &inputError{fmt.Errorf("read population %s: only the PxWeb CSV export is read so far; export the table as \"semicolon separated with heading\" (CSV)", path)}
+	}
+	pop, err := ingest.ReadPopulationCSV(io.MultiReader(bytes.NewReader(head[:n]), r), path)
+	if err != nil {
+		return nil, in, err
+	}
+	// Hash the whole file even if the reader stopped before its end.
+	if _, err := io.Copy(io.Discard, r); err != nil {
+		return nil, in, fmt.Errorf("read population %s: %w", path, err)
+	}
+	in.SHA256 = hex.EncodeToString(h.Sum(nil))
+	return pop, in, nil
+}
+
+func fileExt(path string) string {
+	if i := strings.LastIndexByte(path, '.'); i >= 0 && !strings.ContainsAny(path[i:], `/\`) {
+		return path[i:]
+	}
+	return ""
+}
+
+// referencePopulations finds each payer's residents aged ageLimit or over in
+// year. Every payer that cannot be found or counted is reported at once.
+func referencePopulations(pop *ingest.Population, payers []PayerConfig, year, ageLimit int) ([]compute.Share, error) {
+	if !pop.HasYear(year) {
+		return nil, &inputError{fmt.Errorf("population file %s has no figures for 31.12.%d (it has %s); export that year or correct cost_sharing.population_reference", pop.File, year, yearList(pop.Years))}
+	}
+	var problems []error
+	shares := make([]compute.Share, 0, len(payers))
+	for _, p := range payers {
+		area := pop.Find(p.ID, p.Name, p.NameSV)
+		if area == nil {
+			problems = append(problems, &ingest.Error{File: pop.File, Msg: fmt.Sprintf("participating municipality %s %s is not in the file (looked for code %s and the names %q, %q)", p.ID, p.Name, p.ID, p.Name, p.NameSV)})
+			continue
+		}
+		n, err := area.AtLeast(year, ageLimit)
+		if err != nil {
+			problems = append(problems, err)
+			continue
+		}
+		shares = append(shares, compute.Share{Payer: compute.Payer{ID: p.ID, Name: p.Name}, Population: n})
+	}
+	if len(problems) > 0 {
+		return nil, &inputError{errors.Join(problems...)}
+	}
+	return shares, nil
+}
+
+func yearList(years []int) string {
+	if len(years) == 0 {
+		return "no years"
+	}
+	s := make([]string, len(years))
+	for i, y := range years {
+		s[i] = fmt.Sprint(y)
+	}
+	return strings.Join(s, ", ")
+}

@@ -1,0 +1,154 @@
+// Package files writes kuntalasku's output folders so that a crash at any
+// moment leaves either no trace of a run or a complete one: a folder is built
+// under a temporary name beside its final place, every file is synced, and the
+// folder is renamed into place in one step.
+package files
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"syscall"
+)
+
+// Permissions of what kuntalasku writes: invoices and ledgers are the
+// organisation's business records, readable by its group, not by everyone.
+const (
+	DirPerm  os.FileMode = 0o750
+	FilePerm os.FileMode = 0o640
+)
+
+// Stage is an output folder being built. Nothing of it is visible at its
+// final path until Commit.
+type Stage struct {
+	final string
+	tmp   string
+	done  bool
+}
+
+// NewStage starts building the folder final. Its parent folders are created.
+func NewStage(final string) (*Stage, error) {
+	final = filepath.Clean(final)
+	parent := filepath.Dir(final)
+	if err := os.MkdirAll(parent, DirPerm); err != nil {
+		return nil, fmt.Errorf("create output folder: %w", err)
+	}
+	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(final)+".tmp-")
+	if err != nil {
+		return nil, fmt.Errorf("create output folder: %w", err)
+	}
+	if err := os.Chmod(tmp, DirPerm); err != nil {
+		os.RemoveAll(tmp)
+		return nil, fmt.Errorf("create output folder: %w", err)
+	}
+	return &Stage{final: final, tmp: tmp}, nil
+}
+
+// Final is the path the folder will have once committed.
+func (s *Stage) Final() string { return s.final }
+
+// WriteFile writes data to the file rel inside the staged folder and syncs it.
+// rel must stay inside the folder ("invoices/019.pdf", not "../x").
+func (s *Stage) WriteFile(rel string, data []byte) error {
+	if !filepath.IsLocal(rel) {
+		return fmt.Errorf("write %q: the name would leave the output folder", rel)
+	}
+	path := filepath.Join(s.tmp, rel)
+	if err := os.MkdirAll(filepath.Dir(path), DirPerm); err != nil {
+		return fmt.Errorf("write %s: %w", rel, err)
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, FilePerm)
+	if err != nil {
+		return fmt.Errorf("write %s: %w", rel, err)
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return fmt.Errorf("write %s: %w", rel, err)
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return fmt.Errorf("write %s: %w", rel, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", rel, err)
+	}
+	return nil
+}
+
+// Commit moves the finished folder into place. With replace, an existing
+// folder at the final path is replaced (for documents that are recomputed,
+// such as an estimate); without it, an existing folder is an error and is left
+// untouched.
+func (s *Stage) Commit(replace bool) error {
+	if s.done {
+		return errors.New("commit: already committed or aborted")
+	}
+	if err := syncFolders(s.tmp); err != nil {
+		return fmt.Errorf("commit %s: %w", s.final, err)
+	}
+	var old string
+	if _, err := os.Lstat(s.final); err == nil {
+		if !replace {
+			return fmt.Errorf("commit: %s already exists and is never overwritten", s.final)
+		}
+		old = s.tmp + ".old"
+		if err := os.Rename(s.final, old); err != nil {
+			return fmt.Errorf("commit %s: %w", s.final, err)
+		}
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("commit %s: %w", s.final, err)
+	}
+	if err := os.Rename(s.tmp, s.final); err != nil {
+		if old != "" {
+			os.Rename(old, s.final) // put the previous folder back
+		}
+		return fmt.Errorf("commit %s: %w", s.final, err)
+	}
+	s.done = true
+	if err := syncDir(filepath.Dir(s.final)); err != nil {
+		return fmt.Errorf("commit %s: %w", s.final, err)
+	}
+	if old != "" {
+		if err := os.RemoveAll(old); err != nil {
+			return fmt.Errorf("remove the replaced %s: %w", s.final, err)
+		}
+	}
+	return nil
+}
+
+// Abort removes the staged folder. It is safe to call after Commit (it then
+// does nothing), so callers can defer it.
+func (s *Stage) Abort() error {
+	if s.done {
+		return nil
+	}
+	s.done = true
+	return os.RemoveAll(s.tmp)
+}
+
+// syncFolders syncs root and every folder below it, so that the entries of
+// the files written there are on disk before the rename publishes them.
+func syncFolders(root string) error {
+	return filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			return syncDir(path)
+		}
+		return nil
+	})
+}
+
+func syncDir(dir string) error {
+	f, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	if err := f.Sync(); err != nil && !errors.Is(err, syscall.EINVAL) { // some file systems cannot sync folders
+		return err
+	}
+	return nil
+}

@@ -1,0 +1,132 @@
+// Package manifest writes manifest.json, the machine-readable contract of
+// every run (SPEC 4.4): what was computed, from which inputs, and which
+// documents were written.
+//
+// Money is a string with a point and two decimals ("1835.94"); rates and
+// quantities are plain decimal strings ("25.5", "70"); dates are ISO
+// (2021-02-01); paths are relative to the manifest's folder. The encoding is
+// deterministic: the same run gives the same bytes.
+package manifest
+
+import (
+	"bytes"
+	"encoding/json"
+
+	"github.com/kuntalasku/kuntalasku/compute"
+)
+
+// The kinds of run.
+const (
+	KindRegular    = "regular"
+	KindCorrection = "correction"
+	KindEstimate   = "estimate"
+	KindSettlement = "settlement"
+)
+
+// Manifest is one run's manifest.json.
+type Manifest struct {
+	Scheme string `json:"scheme"`
+	// Cycle is the cycle id ("2021-03", "2022-Q1", "2022"), or FROM/TO for an
+	// estimate or a settlement ("2021-01/2021-11").
+	Cycle string `json:"cycle"`
+	// Run is the ledger's run number; an estimate uses no ledger and has none.
+	Run       int64   `json:"run,omitempty"`
+	Kind      string  `json:"kind"`
+	Created   string  `json:"created"`
+	IssueDate string  `json:"issue_date,omitempty"`
+	Inputs    []Input `json:"inputs"`
+
+	Budget           compute.Money `json:"budget"`
+	ComponentBudgets Components    `json:"component_budgets"`
+	Weights          Weights       `json:"weights"`
+	AgeLimit         int           `json:"age_limit"`
+	// PopulationReference is the date of the population figures (2019-12-31).
+	PopulationReference string `json:"population_reference"`
+	// ActivityBasis is "activities" when the activity part was split by
+	// activity counts, "population" when by population share (an estimate, or
+	// a cycle with no activities at all).
+	ActivityBasis string          `json:"activity_basis"`
+	Allocation    []AllocationRow `json:"allocation"`
+	Documents     []Document      `json:"documents"`
+}
+
+// Input is one input file and its SHA-256.
+type Input struct {
+	Role   string `json:"role"` // "configuration", "population", "activities"
+	Path   string `json:"path"`
+	SHA256 string `json:"sha256"`
+}
+
+// Components are the budget's two parts.
+type Components struct {
+	Population compute.Money `json:"population"`
+	Activity   compute.Money `json:"activity"`
+}
+
+// Weights are the components' weights in percent.
+type Weights struct {
+	Population string `json:"population"`
+	Activity   string `json:"activity"`
+}
+
+// AllocationRow is one payer's part.
+type AllocationRow struct {
+	Payer      string `json:"payer"`
+	Name       string `json:"name"`
+	Population int64  `json:"population"`
+	// Activities is absent when the split did not use activity counts.
+	Activities       *int64        `json:"activities,omitempty"`
+	PopulationAmount compute.Money `json:"population_amount"`
+	ActivityAmount   compute.Money `json:"activity_amount"`
+	Total            compute.Money `json:"total"`
+}
+
+// Document is one invoice or credit note. Estimates have none.
+type Document struct {
+	Number string `json:"number"`
+	Type   string `json:"type"`
+	Payer  string `json:"payer"`
+}
+
+// Rows turns an allocation into manifest rows, in the allocation's order.
+// Activity counts are included only when the activity part was split by them.
+func Rows(a compute.Allocation) []AllocationRow {
+	rows := make([]AllocationRow, len(a.Lines))
+	for i, l := range a.Lines {
+		rows[i] = AllocationRow{
+			Payer: l.Payer.ID, Name: l.Payer.Name, Population: l.Population,
+			PopulationAmount: l.PopulationAmount, ActivityAmount: l.ActivityAmount, Total: l.Total,
+		}
+		if !a.ActivitiesByPopulation {
+			n := l.Activities
+			rows[i].Activities = &n
+		}
+	}
+	return rows
+}
+
+// Basis names how the activity part was split.
+func Basis(a compute.Allocation) string {
+	if a.ActivitiesByPopulation {
+		return "population"
+	}
+	return "activities"
+}
+
+// Encode returns the manifest as indented JSON with a final newline.
+func Encode(m *Manifest) ([]byte, error) {
+	if m.Documents == nil {
+		m.Documents = []Document{}
+	}
+	if m.Inputs == nil {
+		m.Inputs = []Input{}
+	}
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(m); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
