@@ -17,11 +17,11 @@ type estimateManifest struct {
 	ActivityBasis                string                                `json:"activity_basis"`
 	Inputs                       []struct{ Role, Path, SHA256 string }
 	Allocation                   []struct {
-		Payer, Name                     string
-		Population                      int64
-		PopulationAmount                string `json:"population_amount"`
-		ActivityAmount                  string `json:"activity_amount"`
-		Total                           string
+		Payer, Name      string
+		Population       int64
+		PopulationAmount string `json:"population_amount"`
+		ActivityAmount   string `json:"activity_amount"`
+		Total            string
 	}
 }
 
