@@ -1,0 +1,197 @@
+package report
+
+import (
+	"fmt"
+	"time"
+	_ "time/tzdata" // Europe/Helsinki on machines without a zone database
+
+	"github.com/kuntalasku/kuntalasku/compute"
+	"github.com/kuntalasku/kuntalasku/templates"
+	"github.com/shopspring/decimal"
+)
+
+// Appendix is what a run's summary appendix proves: how the budget was split
+// and from what.
+type Appendix struct {
+	Lang       string // "fi", "sv" or "en"
+	Estimate   bool   // an estimate of the whole period, not a cycle's invoicing
+	SchemeName string
+	Seller     string
+	From, To   compute.Date // the cycle, or the period of an estimate
+	Created    time.Time    // the run's time: the PDF's creation date
+	Budget     compute.Components
+	// Weights of the components in percent (70 and 30).
+	PopulationWeight, ActivityWeight decimal.Decimal
+	AgeLimit                         int
+	PopulationDate                   compute.Date
+	Allocation                       compute.Allocation
+	Inputs                           []Input
+}
+
+// Input is an input file with its SHA-256.
+type Input struct {
+	Role, Path, SHA256 string
+}
+
+// appendixLayout is the appendix's layout model: every text it prints, in
+// order, with no fonts or coordinates.
+type appendixLayout struct {
+	Header   string      `json:"header"`   // top of every page
+	Title    string      `json:"title"`    // e.g. "Kustannusten jako 1.1.–30.11.2021"
+	Subtitle string      `json:"subtitle"` // the service
+	Summary  [][2]string `json:"summary"`  // label, value
+	Basis    []string    `json:"basis"`    // how the parts were split
+	Table    table       `json:"table"`
+	Rounding string      `json:"rounding"`
+	Chart    chart       `json:"chart"`
+	Inputs   table       `json:"inputs"`
+	Prepared string      `json:"prepared"`
+	Page     string      `json:"page"` // the page number text, with {nb} for the page count
+}
+
+// table is a table of texts; Numeric marks right-aligned columns.
+type table struct {
+	Title   string     `json:"title,omitempty"`
+	Header  []string   `json:"header"`
+	Numeric []bool     `json:"numeric"`
+	Rows    [][]string `json:"rows"`
+	Total   []string   `json:"total,omitempty"`
+}
+
+// chart is a horizontal bar chart of shares.
+type chart struct {
+	Title string `json:"title"`
+	Bars  []bar  `json:"bars"`
+}
+
+type bar struct {
+	Label string `json:"label"`
+	Value string `json:"value"`
+	// Permille is the bar's length relative to the largest bar, 0…1000.
+	Permille int64 `json:"permille"`
+}
+
+// layout computes the appendix's texts in its language.
+func (a *Appendix) layout() (*appendixLayout, error) {
+	loc, err := templates.Lookup(a.Lang)
+	if err != nil {
+		return nil, err
+	}
+	tx := loc.Texts()
+	period := loc.Period(a.From, a.To)
+	l := &appendixLayout{Subtitle: a.SchemeName}
+	if a.Estimate {
+		l.Title = tx.T("estimate_title", map[string]string{"Period": period})
+	} else {
+		l.Title = tx.T("appendix_title", map[string]string{"Period": period})
+	}
+	l.Header = a.Seller + " · " + tx.T("appendix", nil)
+	l.Page = tx.T("page", map[string]any{"Page": "{page}", "Pages": "{nb}"})
+	l.Prepared = tx.T("prepared", nil) + " " + loc.Date(compute.DateOf(a.Created.In(helsinki)))
+
+	l.Summary = [][2]string{
+		{tx.T("budget", nil), loc.Money(a.Budget.Total())},
+		{tx.T("population_component", map[string]string{"Weight": loc.Percent(a.PopulationWeight, 0)}), loc.Money(a.Budget.Population)},
+		{tx.T("activity_component", map[string]string{"Weight": loc.Percent(a.ActivityWeight, 0)}), loc.Money(a.Budget.Activity)},
+	}
+	l.Basis = []string{tx.T("population_basis", map[string]any{"Age": a.AgeLimit, "Date": loc.Date(a.PopulationDate)})}
+	al := a.Allocation
+	withActivities := !al.ActivitiesByPopulation
+	switch {
+	case a.Estimate:
+		l.Basis = append(l.Basis, tx.T("basis_estimate", nil))
+	case !withActivities:
+		l.Basis = append(l.Basis, tx.T("basis_no_activities", nil))
+	default:
+		l.Basis = append(l.Basis, tx.T("basis_activities", nil))
+	}
+
+	age := map[string]int{"Age": a.AgeLimit}
+	t := table{Header: []string{tx.T("col_municipality", nil), tx.T("col_population", age), tx.T("col_share", nil)}}
+	if withActivities {
+		t.Header = append(t.Header, tx.T("col_activities", nil), tx.T("col_activity_share", nil))
+	}
+	t.Header = append(t.Header, tx.T("col_population_part", nil), tx.T("col_activity_part", nil), tx.T("col_total", nil))
+	t.Numeric = make([]bool, len(t.Header))
+	for i := 1; i < len(t.Numeric); i++ {
+		t.Numeric[i] = true
+	}
+	var pop, act, tot compute.Money
+	var maxTotal compute.Money
+	for _, line := range al.Lines {
+		maxTotal = max(maxTotal, line.Total.Abs())
+	}
+	for _, line := range al.Lines {
+		share, err := percentOf(line.Population, al.Population)
+		if err != nil {
+			return nil, err
+		}
+		row := []string{line.Payer.Name, loc.Int(line.Population), loc.Percent(share, 2)}
+		if withActivities {
+			ashare, err := percentOf(line.Activities, al.Activities)
+			if err != nil {
+				return nil, err
+			}
+			row = append(row, loc.Int(line.Activities), loc.Percent(ashare, 2))
+		}
+		row = append(row, loc.Amount(line.PopulationAmount), loc.Amount(line.ActivityAmount), loc.Amount(line.Total))
+		t.Rows = append(t.Rows, row)
+		pop, act, tot = pop+line.PopulationAmount, act+line.ActivityAmount, tot+line.Total
+
+		totalShare, err := percentOfMoney(line.Total, a.Budget.Total())
+		if err != nil {
+			return nil, err
+		}
+		var permille int64
+		if maxTotal != 0 {
+			permille = int64(line.Total.Abs()) * 1000 / int64(maxTotal)
+		}
+		l.Chart.Bars = append(l.Chart.Bars, bar{Label: line.Payer.Name, Value: loc.Percent(totalShare, 2), Permille: permille})
+	}
+	t.Total = []string{tx.T("total", nil), loc.Int(al.Population), loc.Percent(decimal.NewFromInt(100), 2)}
+	if withActivities {
+		t.Total = append(t.Total, loc.Int(al.Activities), loc.Percent(decimal.NewFromInt(100), 2))
+	}
+	t.Total = append(t.Total, loc.Amount(pop), loc.Amount(act), loc.Amount(tot))
+	l.Table = t
+	l.Rounding = tx.T("rounding_rule", nil)
+	l.Chart.Title = tx.T("chart_title", nil)
+
+	l.Inputs = table{Title: tx.T("inputs", nil), Header: []string{"", "", "SHA-256"}, Numeric: []bool{false, false, false}}
+	for _, in := range a.Inputs {
+		l.Inputs.Rows = append(l.Inputs.Rows, []string{tx.T("input_"+in.Role, nil), in.Path, in.SHA256})
+	}
+	if err := tx.Err(); err != nil {
+		return nil, err
+	}
+	return l, nil
+}
+
+// percentOf is part/whole in percent for display, 0 when whole is 0.
+func percentOf(part, whole int64) (decimal.Decimal, error) {
+	if whole == 0 {
+		return decimal.Zero, nil
+	}
+	return compute.Percent(part, whole, 4)
+}
+
+func percentOfMoney(part, whole compute.Money) (decimal.Decimal, error) {
+	if whole == 0 {
+		return decimal.Zero, nil
+	}
+	p, err := compute.Percent(int64(part.Abs()), int64(whole.Abs()), 4)
+	if err != nil {
+		return decimal.Decimal{}, fmt.Errorf("share of %s in %s: %w", part, whole, err)
+	}
+	return p, nil
+}
+
+// helsinki is the time zone of the documents' dates. The zone database is
+// embedded (time/tzdata), so loading it cannot fail on any machine.
+var helsinki = func() *time.Location {
+	loc, err := time.LoadLocation("Europe/Helsinki")
+	if err != nil {
+		panic("report: embedded time zone database lacks Europe/Helsinki: " + err.Error())
+	}
+	return loc
+}()

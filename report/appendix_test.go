@@ -1,0 +1,239 @@
+package report
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/kuntalasku/kuntalasku/compute"
+	"github.com/shopspring/decimal"
+	"github.com/xuri/excelize/v2"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
+
+// seedAppendix is the estimate appendix of the decision's example, built from
+// the decision's table (testdata/seed-estimate-2021.tsv).
+func seedAppendix(t *testing.T, lang string) *Appendix {
+	t.Helper()
+	f, err := os.Open("../testdata/seed-estimate-2021.tsv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var shares []compute.Share
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		c := strings.Split(sc.Text(), "\t")
+		if strings.HasPrefix(c[0], "#") || c[0] == "code" {
+			continue
+		}
+		n, _ := strconv.ParseInt(c[2], 10, 64)
+		shares = append(shares, compute.Share{Payer: compute.Payer{ID: c[0], Name: c[1]}, Population: n})
+	}
+	budget, err := compute.SplitComponents(compute.Euros(284602), decimal.NewFromInt(70))
+	if err != nil {
+		t.Fatal(err)
+	}
+	alloc, err := compute.Allocate(budget, shares)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := func(s string) compute.Date { v, _ := compute.ParseDate(s); return v }
+	return &Appendix{
+		Lang: lang, Estimate: true,
+		SchemeName: "Ikääntyneiden keskitetty asiakas- ja palveluohjaus",
+		Seller:     "Esimerkkikaupunki",
+		From:       d("2021-01-01"), To: d("2021-11-30"),
+		Created:          time.Date(2020, 12, 1, 9, 30, 0, 0, time.UTC),
+		Budget:           budget,
+		PopulationWeight: decimal.NewFromInt(70), ActivityWeight: decimal.NewFromInt(30),
+		AgeLimit: 75, PopulationDate: d("2019-12-31"),
+		Allocation: alloc,
+		Inputs: []Input{
+			{"configuration", "examples/varsinais-suomi/kuntalasku.toml", strings.Repeat("ab", 32)},
+			{"population", "examples/varsinais-suomi/population-11re-synthetic.csv", strings.Repeat("cd", 32)},
+		},
+	}
+}
+
+// needTool finds an outside program; it skips the test when the program is
+// missing, except on CI (CI=true), where that is a failure.
+func needTool(t *testing.T, name string) string {
+	t.Helper()
+	p, err := exec.LookPath(name)
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("%s is not installed on CI: .ci/run must install it", name)
+		}
+		t.Skipf("%s not installed", name)
+	}
+	return p
+}
+
+// TestAppendixLayoutGolden pins every text of the appendix in each language.
+// Refresh with go test ./report -run Golden -update and read the diff.
+func TestAppendixLayoutGolden(t *testing.T) {
+	for _, lang := range []string{"fi", "sv", "en"} {
+		t.Run(lang, func(t *testing.T) {
+			l, err := seedAppendix(t, lang).layout()
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := json.MarshalIndent(l, "", "  ")
+			if err != nil {
+				t.Fatal(err)
+			}
+			got = append(got, '\n')
+			golden := filepath.Join("testdata", "appendix-estimate-"+lang+".golden.json")
+			if *update {
+				if err := os.WriteFile(golden, got, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(got, want) {
+				t.Errorf("layout differs from %s:\n%s", golden, got)
+			}
+		})
+	}
+}
+
+// TestAppendixPDF checks the rendered PDF as a reader would: valid, fonts
+// embedded, the numbers and Nordic letters in its text, page numbers, and the
+// same bytes every time.
+func TestAppendixPDF(t *testing.T) {
+	a := seedAppendix(t, "fi")
+	pdf, err := AppendixPDF(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 5; i++ {
+		again, err := AppendixPDF(a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(pdf, again) {
+			t.Fatalf("rendering %d of the same appendix differs from the first", i+2)
+		}
+	}
+	path := filepath.Join(t.TempDir(), "appendix.pdf")
+	if err := os.WriteFile(path, pdf, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := exec.Command(needTool(t, "qpdf"), "--check", path).CombinedOutput(); err != nil {
+		t.Errorf("qpdf --check: %v\n%s", err, out)
+	}
+	fonts, err := exec.Command(needTool(t, "pdffonts"), path).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(fonts)), "\n")
+	if len(lines) < 4 { // two header lines, regular and bold
+		t.Errorf("pdffonts lists too few fonts:\n%s", fonts)
+	}
+	for _, l := range lines[2:] {
+		if f := strings.Fields(l); len(f) < 5 || f[len(f)-5] != "yes" {
+			t.Errorf("font not embedded: %s", l)
+		}
+	}
+	text, err := exec.Command(needTool(t, "pdftotext"), "-layout", path, "-").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := strings.ReplaceAll(string(text), "\u00a0", " ")
+	for _, want := range []string{
+		"Arvio kustannusten jakautumisesta 1.1.–30.11.2021",
+		"Turku", "109 330,50", "Aura", "1 835,94", "Pöytyä", "Mynämäki", "Kemiönsaari",
+		"284 602,00 €", "199 221,40 €", "85 380,60 €", "199 221,40", "85 380,60", "46 505",
+		"75 vuotta täyttänyt väestö 31.12.2019 (Tilastokeskus)",
+		"Sivu 1 (2)", "Sivu 2 (2)", "SHA-256 " + strings.Repeat("ab", 32),
+		"Kuntien osuudet kokonaiskustannuksista", "38,42 %",
+	} {
+		if !strings.Contains(s, want) {
+			t.Errorf("PDF text lacks %q", want)
+		}
+	}
+	if t.Failed() {
+		t.Logf("PDF text:\n%s", s)
+	}
+}
+
+// TestAppendixXLSX opens the workbook as a spreadsheet program would: the
+// cells hold the allocation's amounts, and the totals row's formulas evaluate
+// to the budget and its components.
+func TestAppendixXLSX(t *testing.T) {
+	a := seedAppendix(t, "fi")
+	data, err := AppendixXLSX(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// excelize writes its parts in map order: render many times to catch it.
+	for i := 0; i < 20; i++ {
+		again, err := AppendixXLSX(a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(data, again) {
+			t.Fatalf("rendering %d of the same workbook differs from the first", i+2)
+		}
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if got := f.GetSheetList(); len(got) != 2 || got[0] != "Kustannusten jako" || got[1] != "Lähtötiedot" {
+		t.Fatalf("sheets = %v", got)
+	}
+	sheet := "Kustannusten jako"
+	cell := func(ref string) string {
+		v, err := f.GetCellValue(sheet, ref, excelize.Options{RawCellValue: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	calc := func(ref string) string {
+		v, err := f.CalcCellValue(sheet, ref, excelize.Options{RawCellValue: true})
+		if err != nil {
+			t.Fatalf("%s: %v", ref, err)
+		}
+		return v
+	}
+	// Row 5 is Aura, the first payer; row 29 Turku; row 31 the totals.
+	for _, c := range []struct{ ref, want string }{
+		{"A5", "Aura"}, {"B5", "300"}, {"F5", "1835.94"},
+		{"A29", "Turku"}, {"F29", "109330.5"}, {"D29", "76531.35"}, {"E29", "32799.15"},
+		{"A31", "Yhteensä"},
+	} {
+		if got := cell(c.ref); got != c.want {
+			t.Errorf("%s = %q, want %q", c.ref, got, c.want)
+		}
+	}
+	for _, c := range []struct{ ref, want string }{
+		{"B31", "46505"}, {"C31", "1"}, {"D31", "199221.4"}, {"E31", "85380.6"}, {"F31", "284602"},
+	} {
+		if got := calc(c.ref); got != c.want {
+			t.Errorf("formula %s evaluates to %q, want %q", c.ref, got, c.want)
+		}
+	}
+	for i, l := range a.Allocation.Lines {
+		ref := fmt.Sprintf("F%d", 5+i)
+		if got, want := cell(ref), strings.TrimSuffix(strings.TrimRight(l.Total.String(), "0"), "."); got != want {
+			t.Errorf("%s (%s) = %s, want %s", ref, l.Payer.Name, got, want)
+		}
+	}
+}
