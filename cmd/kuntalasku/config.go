@@ -43,6 +43,7 @@ type SchemeConfig struct {
 	ReferenceCode int    `toml:"reference_code"`
 	PaymentDays   int    `toml:"payment_days"`
 	Cycle         string `toml:"cycle"`
+	Language      string `toml:"language"`
 }
 
 // SellerConfig is the organisation that issues the invoices.
@@ -168,6 +169,13 @@ func (c *Config) validate(ce *configError) {
 	}
 	if _, err := compute.ParseFrequency(s.Cycle); err != nil {
 		ce.add("scheme.cycle", "%v", err)
+	}
+	switch s.Language {
+	case "":
+		s.Language = "fi"
+	case "fi", "sv", "en":
+	default:
+		ce.add("scheme.language", "%q: expected fi, sv or en (the language of the appendix)", s.Language)
 	}
 
 	sel := &c.Seller

@@ -13,6 +13,7 @@ import (
 	"github.com/kuntalasku/kuntalasku/compute"
 	"github.com/kuntalasku/kuntalasku/output/files"
 	"github.com/kuntalasku/kuntalasku/output/manifest"
+	"github.com/kuntalasku/kuntalasku/report"
 )
 
 // runEstimate is "kuntalasku estimate": the cost-sharing scheme's estimate of
@@ -80,13 +81,34 @@ func (m *Main) runEstimate(ctx context.Context, args []string) error {
 		PopulationReference: cs.PopulationReference.d.String(),
 		ActivityBasis:       manifest.Basis(alloc),
 		Allocation:          manifest.Rows(alloc),
+		Appendix:            &manifest.Appendix{PDF: "appendix.pdf", XLSX: "appendix.xlsx"},
 	}
 	data, err := manifest.Encode(man)
 	if err != nil {
 		return fmt.Errorf("estimate: encode manifest: %w", err)
 	}
+	app := &report.Appendix{
+		Lang: cfg.Scheme.Language, Estimate: true,
+		SchemeName: cfg.Scheme.Name, Seller: cfg.Seller.Name,
+		From: period.From, To: period.To, Created: created,
+		Budget:           budget,
+		PopulationWeight: cs.PopulationWeight.d, ActivityWeight: cs.ActivityWeight.d,
+		AgeLimit: cs.AgeLimit, PopulationDate: cs.PopulationReference.d,
+		Allocation: alloc,
+		Inputs:     reportInputs(man.Inputs),
+	}
+	appPDF, err := report.AppendixPDF(app)
+	if err != nil {
+		return fmt.Errorf("estimate: %w", err)
+	}
+	appXLSX, err := report.AppendixXLSX(app)
+	if err != nil {
+		return fmt.Errorf("estimate: %w", err)
+	}
 	folder := fmt.Sprintf("estimate-%s_%s", period.FirstMonth(), period.LastMonth())
-	dir, err := writeFolder(outDir(*outFlag, cfg), cfg.Scheme.ID, folder, map[string][]byte{"manifest.json": data})
+	dir, err := writeFolder(outDir(*outFlag, cfg), cfg.Scheme.ID, folder, map[string][]byte{
+		"manifest.json": data, "appendix.pdf": appPDF, "appendix.xlsx": appXLSX,
+	})
 	if err != nil {
 		return err
 	}
@@ -114,6 +136,15 @@ func writeFolder(out, scheme, folder string, content map[string][]byte) (string,
 		return "", err
 	}
 	return stage.Final(), nil
+}
+
+// reportInputs turns the manifest's input list into the appendix's.
+func reportInputs(in []manifest.Input) []report.Input {
+	out := make([]report.Input, len(in))
+	for i, x := range in {
+		out[i] = report.Input{Role: x.Role, Path: x.Path, SHA256: x.SHA256}
+	}
+	return out
 }
 
 // printAllocation prints the allocation as a plain-text table.

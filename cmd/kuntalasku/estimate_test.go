@@ -142,28 +142,33 @@ func TestEstimateManifestGolden(t *testing.T) {
 }
 
 // TestEstimateIsReproducible runs the estimate twice into the same folder:
-// the second run replaces the first with identical bytes and leaves no
-// temporary folders behind.
+// the second run replaces the first with identical bytes (manifest, PDF and
+// workbook) and leaves no temporary folders behind.
 func TestEstimateIsReproducible(t *testing.T) {
 	out := t.TempDir()
 	env := map[string]string{"SOURCE_DATE_EPOCH": "1606815000"}
-	path := filepath.Join(out, estimateFolder, "manifest.json")
-	var runs [2][]byte
+	names := []string{"appendix.pdf", "appendix.xlsx", "manifest.json"}
+	var runs [2]map[string][]byte
 	for i := range runs {
 		if r := run(t, env, "estimate", "--config", exampleConfig, "--out", out); r.code != 0 {
 			t.Fatalf("run %d: exit %d: %s", i+1, r.code, r.stderr)
 		}
-		b, err := os.ReadFile(path)
-		if err != nil {
-			t.Fatal(err)
+		runs[i] = map[string][]byte{}
+		for _, n := range names {
+			b, err := os.ReadFile(filepath.Join(out, estimateFolder, n))
+			if err != nil {
+				t.Fatal(err)
+			}
+			runs[i][n] = b
 		}
-		runs[i] = b
 	}
-	if string(runs[0]) != string(runs[1]) {
-		t.Error("two runs with the same inputs wrote different manifests")
+	for _, n := range names {
+		if string(runs[0][n]) != string(runs[1][n]) {
+			t.Errorf("two runs with the same inputs wrote different %s", n)
+		}
 	}
-	if got := listFiles(t, out); len(got) != 1 {
-		t.Errorf("output holds %v, want only the manifest", got)
+	if got := listFiles(t, out); len(got) != len(names) {
+		t.Errorf("output holds %v, want %v", got, names)
 	}
 	entries, _ := os.ReadDir(filepath.Join(out, "vsa-asiakasohjaus"))
 	if len(entries) != 1 {

@@ -48,6 +48,13 @@ type Manifest struct {
 	ActivityBasis string          `json:"activity_basis"`
 	Allocation    []AllocationRow `json:"allocation"`
 	Documents     []Document      `json:"documents"`
+	Appendix      *Appendix       `json:"appendix,omitempty"`
+}
+
+// Appendix names the run's summary appendix files.
+type Appendix struct {
+	PDF  string `json:"pdf"`
+	XLSX string `json:"xlsx"`
 }
 
 // Input is one input file and its SHA-256.

@@ -1,0 +1,78 @@
+package files
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+func TestStage(t *testing.T) {
+	root := t.TempDir()
+	final := filepath.Join(root, "scheme", "2021-01")
+
+	s, err := NewStage(final)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.WriteFile("invoices/019.pdf", []byte("pdf")); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.WriteFile("../escape", []byte("x")); err == nil {
+		t.Error("a name leaving the folder was written")
+	}
+	if _, err := os.Stat(final); !os.IsNotExist(err) {
+		t.Fatal("the folder is visible before Commit")
+	}
+	if err := s.Commit(false); err != nil {
+		t.Fatal(err)
+	}
+	if b, err := os.ReadFile(filepath.Join(final, "invoices", "019.pdf")); err != nil || string(b) != "pdf" {
+		t.Fatalf("committed file = %q, %v", b, err)
+	}
+	if fi, _ := os.Stat(filepath.Join(final, "invoices", "019.pdf")); fi.Mode().Perm()&0o007 != 0 {
+		t.Errorf("file mode %v is readable by others", fi.Mode().Perm())
+	}
+
+	// Without replace, an existing folder is never overwritten.
+	s2, err := NewStage(final)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s2.WriteFile("invoices/019.pdf", []byte("other")); err != nil {
+		t.Fatal(err)
+	}
+	if err := s2.Commit(false); err == nil {
+		t.Fatal("Commit(false) over an existing folder succeeded")
+	}
+	if err := s2.Abort(); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(filepath.Join(final, "invoices", "019.pdf")); string(b) != "pdf" {
+		t.Errorf("existing file changed to %q", b)
+	}
+
+	// With replace, the whole folder is swapped.
+	s3, err := NewStage(final)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s3.WriteFile("manifest.json", []byte("{}")); err != nil {
+		t.Fatal(err)
+	}
+	if err := s3.Commit(true); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(final, "invoices")); !os.IsNotExist(err) {
+		t.Error("the replaced folder's files remain")
+	}
+	entries, _ := os.ReadDir(filepath.Dir(final))
+	if len(entries) != 1 {
+		t.Errorf("parent holds %d entries, want only the folder (no temporary ones)", len(entries))
+	}
+	if err := s3.Abort(); err != nil {
+		t.Errorf("Abort after Commit: %v", err)
+	}
+	if _, err := os.Stat(final); err != nil {
+		t.Error("Abort after Commit removed the committed folder")
+	}
+}
