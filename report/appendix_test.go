@@ -237,3 +237,51 @@ func TestAppendixXLSX(t *testing.T) {
 		}
 	}
 }
+
+// TestAppendixWithActivities: a cycle with real activity counts shows them and
+// their share, and the workbook's extra columns still total to the budget.
+func TestAppendixWithActivities(t *testing.T) {
+	a := seedAppendix(t, "fi")
+	a.Estimate = false
+	shares := make([]compute.Share, len(a.Allocation.Lines))
+	for i, l := range a.Allocation.Lines {
+		shares[i] = l.Share
+		shares[i].Activities = int64(10 + i*7)
+	}
+	alloc, err := compute.Allocate(a.Budget, shares)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.Allocation = alloc
+	l, err := a.layout()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(l.Table.Header, "|"); got != "Kunta|75 v. täyttäneet|Osuus|Suoritteet|Suoriteosuus|Väestöosuus €|Suoriteosuus €|Yhteensä €" {
+		t.Errorf("header = %s", got)
+	}
+	if got := l.Table.Rows[0][3]; got != "10" {
+		t.Errorf("Aura's activities = %q, want 10", got)
+	}
+	if !strings.Contains(strings.Join(l.Basis, " "), "puhelut, käynnit") {
+		t.Errorf("basis does not say what activities are: %v", l.Basis)
+	}
+	data, err := AppendixXLSX(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	for ref, want := range map[string]string{"D31": "2535", "E31": "1", "H31": "284602", "F31": "199221.4", "G31": "85380.6"} {
+		got, err := f.CalcCellValue("Kustannusten jako", ref, excelize.Options{RawCellValue: true})
+		if err != nil || got != want {
+			t.Errorf("%s = %q, %v; want %s", ref, got, err, want)
+		}
+	}
+	if _, err := AppendixPDF(a); err != nil {
+		t.Fatal(err)
+	}
+}
