@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math/big"
 	"math/rand/v2"
+
+	"github.com/kuntalasku/kuntalasku/compute/computetest"
 	"slices"
 	"testing"
 
@@ -20,10 +22,10 @@ func TestAllocateSeedEstimate(t *testing.T) {
 	if budget.Population.String() != "199221.40" || budget.Activity.String() != "85380.60" {
 		t.Fatalf("components = %s + %s, want 199221.40 + 85380.60", budget.Population, budget.Activity)
 	}
-	seedTable := readSeedTable(t)
+	seedTable := computetest.SeedTable(t)
 	var shares []Share
 	for _, r := range seedTable {
-		shares = append(shares, Share{Payer: Payer{ID: r.code, Name: r.name}, Population: r.pop75})
+		shares = append(shares, Share{Payer: Payer{ID: r.Code, Name: r.Name}, Population: r.Aged75})
 	}
 	a, err := Allocate(budget, shares)
 	if err != nil {
@@ -35,18 +37,18 @@ func TestAllocateSeedEstimate(t *testing.T) {
 	var sumPop, sumAct, sumTotal Money
 	for i, r := range seedTable {
 		l := a.Lines[i]
-		t.Run(r.name, func(t *testing.T) {
-			if l.Payer.ID != r.code {
-				t.Fatalf("line %d is payer %s, want %s", i, l.Payer.ID, r.code)
+		t.Run(r.Name, func(t *testing.T) {
+			if l.Payer.ID != r.Code {
+				t.Fatalf("line %d is payer %s, want %s", i, l.Payer.ID, r.Code)
 			}
-			if got := l.Total.String(); got != r.total {
-				t.Errorf("total = %s, want the seed's %s", got, r.total)
+			if got := l.Total.String(); got != r.Total {
+				t.Errorf("total = %s, want the seed's %s", got, r.Total)
 			}
 			for _, c := range []struct {
 				what string
 				got  Money
 				seed string
-			}{{"population part", l.PopulationAmount, r.popPart}, {"activity part", l.ActivityAmount, r.actPart}} {
+			}{{"population part", l.PopulationAmount, r.PopPart}, {"activity part", l.ActivityAmount, r.ActPart}} {
 				seed, _ := ParseMoney(c.seed)
 				if d := (c.got - seed).Abs(); d > 1 {
 					t.Errorf("%s = %s, more than a cent from the seed's %s", c.what, c.got, c.seed)

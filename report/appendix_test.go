@@ -1,7 +1,6 @@
 package report
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"flag"
@@ -9,12 +8,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/kuntalasku/kuntalasku/compute"
+	"github.com/kuntalasku/kuntalasku/compute/computetest"
 	"github.com/shopspring/decimal"
 	"github.com/xuri/excelize/v2"
 )
@@ -25,20 +24,9 @@ var update = flag.Bool("update", false, "rewrite the golden files under testdata
 // the decision's table (testdata/seed-estimate-2021.tsv).
 func seedAppendix(t *testing.T, lang string) *Appendix {
 	t.Helper()
-	f, err := os.Open("../testdata/seed-estimate-2021.tsv")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
 	var shares []compute.Share
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		c := strings.Split(sc.Text(), "\t")
-		if strings.HasPrefix(c[0], "#") || c[0] == "code" {
-			continue
-		}
-		n, _ := strconv.ParseInt(c[2], 10, 64)
-		shares = append(shares, compute.Share{Payer: compute.Payer{ID: c[0], Name: c[1]}, Population: n})
+	for _, r := range computetest.SeedTable(t) {
+		shares = append(shares, compute.Share{Payer: compute.Payer{ID: r.Code, Name: r.Name}, Population: r.Aged75})
 	}
 	budget, err := compute.SplitComponents(compute.Euros(284602), decimal.NewFromInt(70))
 	if err != nil {

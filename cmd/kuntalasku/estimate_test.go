@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/kuntalasku/kuntalasku/compute"
+	"github.com/kuntalasku/kuntalasku/compute/computetest"
 )
 
 type estimateManifest struct {
@@ -45,7 +46,7 @@ const estimateFolder = "vsa-asiakasohjaus/estimate-2021-01_2021-11"
 // municipality's total exactly the decision's, each component within a cent,
 // the columns 199 221,40 + 85 380,60 = 284 602,00.
 func TestEstimateMatchesTheDecision(t *testing.T) {
-	seed := readSeedTable(t)
+	seed := computetest.SeedTable(t)
 	for _, tc := range []struct{ name, population string }{
 		{"example", ""},
 		{"real 11re export", realCSV},
@@ -73,20 +74,20 @@ func TestEstimateMatchesTheDecision(t *testing.T) {
 			var pop, act, tot compute.Money
 			for i, s := range seed {
 				a := m.Allocation[i]
-				if a.Payer != s.code || a.Name != s.name {
-					t.Errorf("row %d is %s %s, want %s %s", i, a.Payer, a.Name, s.code, s.name)
+				if a.Payer != s.Code || a.Name != s.Name {
+					t.Errorf("row %d is %s %s, want %s %s", i, a.Payer, a.Name, s.Code, s.Name)
 				}
-				if a.Total != s.total {
-					t.Errorf("%s: total %s, want the decision's %s", s.name, a.Total, s.total)
+				if a.Total != s.Total {
+					t.Errorf("%s: total %s, want the decision's %s", s.Name, a.Total, s.Total)
 				}
-				for _, c := range [][2]string{{a.PopulationAmount, s.popPart}, {a.ActivityAmount, s.actPart}} {
+				for _, c := range [][2]string{{a.PopulationAmount, s.PopPart}, {a.ActivityAmount, s.ActPart}} {
 					got, want := mustMoney(t, c[0]), mustMoney(t, c[1])
 					if (got - want).Abs() > 1 {
-						t.Errorf("%s: component %s, more than a cent from the decision's %s", s.name, c[0], c[1])
+						t.Errorf("%s: component %s, more than a cent from the decision's %s", s.Name, c[0], c[1])
 					}
 				}
 				if mustMoney(t, a.PopulationAmount)+mustMoney(t, a.ActivityAmount) != mustMoney(t, a.Total) {
-					t.Errorf("%s: %s + %s != %s", s.name, a.PopulationAmount, a.ActivityAmount, a.Total)
+					t.Errorf("%s: %s + %s != %s", s.Name, a.PopulationAmount, a.ActivityAmount, a.Total)
 				}
 				pop += mustMoney(t, a.PopulationAmount)
 				act += mustMoney(t, a.ActivityAmount)

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"flag"
@@ -51,31 +50,6 @@ func needShared(t *testing.T, path string) {
 		}
 		t.Skipf("%s not available: %v", path, err)
 	}
-}
-
-// seedRow is one row of the decision's estimate table.
-type seedRow struct{ code, name, pop75, popPart, actPart, total string }
-
-func readSeedTable(t *testing.T) []seedRow {
-	t.Helper()
-	f, err := os.Open("../../testdata/seed-estimate-2021.tsv")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	var rows []seedRow
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		c := strings.Split(sc.Text(), "\t")
-		if strings.HasPrefix(c[0], "#") || c[0] == "code" {
-			continue
-		}
-		rows = append(rows, seedRow{c[0], c[1], c[2], c[3], c[4], c[5]})
-	}
-	if len(rows) != 26 {
-		t.Fatalf("seed table has %d rows, want 26", len(rows))
-	}
-	return rows
 }
 
 // listFiles lists every file below dir, relative to it.
