@@ -21,35 +21,43 @@ func FuzzReadPopulationCSV(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		p, err := ReadPopulationCSV(bytes.NewReader(data), "fuzz.csv")
-		if err != nil {
-			var e *Error
-			if !errors.As(err, &e) {
-				t.Fatalf("got %T %v, want an input problem", err, err)
-			}
-			if p != nil || err.Error() == "" {
-				t.Fatalf("got population %v and error %q", p, err)
-			}
-			return
+		checkReadResult(t, p, err)
+	})
+}
+
+// checkReadResult is what every population reader promises on any input: an input problem
+// (*Error, possibly in *Errors) and no population, or a population whose every area can be
+// found and counted without a panic, a negative number or an error of another kind.
+func checkReadResult(t *testing.T, p *Population, err error) {
+	t.Helper()
+	if err != nil {
+		var e *Error
+		if !errors.As(err, &e) {
+			t.Fatalf("got %T %v, want an input problem", err, err)
 		}
-		if len(p.Areas) == 0 || len(p.Years) == 0 {
-			t.Fatalf("got %d areas and years %v without an error", len(p.Areas), p.Years)
+		if p != nil || err.Error() == "" {
+			t.Fatalf("got population %v and error %q", p, err)
 		}
-		for _, a := range p.Areas {
-			if p.Find(a.Code, a.Name) == nil {
-				t.Errorf("Find(%q, %q): got nil, want an area", a.Code, a.Name)
-			}
-			for _, y := range p.Years {
-				for _, limit := range []int{0, 75} {
-					n, err := a.AtLeast(y, limit)
-					if err == nil && n < 0 {
-						t.Errorf("%s AtLeast(%d, %d): got %d", a.Label, y, limit, n)
-					}
-					var e *Error
-					if err != nil && !errors.As(err, &e) {
-						t.Errorf("%s AtLeast(%d, %d): got %T %v, want an *Error", a.Label, y, limit, err, err)
-					}
+		return
+	}
+	if len(p.Areas) == 0 || len(p.Years) == 0 {
+		t.Fatalf("got %d areas and years %v without an error", len(p.Areas), p.Years)
+	}
+	for _, a := range p.Areas {
+		if p.Find(a.Code, a.Name) == nil {
+			t.Errorf("Find(%q, %q): got nil, want an area", a.Code, a.Name)
+		}
+		for _, y := range p.Years {
+			for _, limit := range []int{0, 75} {
+				n, err := a.AtLeast(y, limit)
+				if err == nil && n < 0 {
+					t.Errorf("%s AtLeast(%d, %d): got %d", a.Label, y, limit, n)
+				}
+				var e *Error
+				if err != nil && !errors.As(err, &e) {
+					t.Errorf("%s AtLeast(%d, %d): got %T %v, want an *Error", a.Label, y, limit, err, err)
 				}
 			}
 		}
-	})
+	}
 }
