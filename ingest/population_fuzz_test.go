@@ -3,6 +3,7 @@ package ingest
 import (
 	"bytes"
 	"errors"
+	"strings"
 	"testing"
 )
 
@@ -60,4 +61,21 @@ func checkReadResult(t *testing.T, p *Population, err error) {
 			}
 		}
 	}
+}
+
+func FuzzReadPopulationPX(f *testing.F) {
+	for _, seed := range []string{
+		pxSmall,
+		crlf(strings.Replace(win1252(f, pxSmall), "utf-8", "iso-8859-15", 1)),
+		"STUB=\"Vuosi\";HEADING=\"Ikä\";\nVALUES(\"Vuosi\")=\"2019\";\nVALUES(\"Ikä\")=\"Total\",\"0 - 74\",\"75 - 84\",\"85 -\";\nCODES(\"Ikä\")=\"SSS\",\"0-74\",\"75-84\",\"85-\";\nDATA=100 80 15 5;",
+		"STUB=\"Område\",\"Ålder\";HEADING=\"År\",\"Kön\",\"Uppgifter\";\nVALUES(\"Område\")=\"Åbo\";CODES(\"Område\")=\"853\";\nVALUES(\"Ålder\")=\"Totalt\",\"0-79\",\"80+\";\nVALUES(\"År\")=\"2019\";\nVALUES(\"Kön\")=\"Män\",\"Kvinnor\";\nVALUES(\"Uppgifter\")=\"Befolkning 31.12.\",\"x\";\nCODES(\"Uppgifter\")=\"vaesto\",\"muutos\";\nDATA=\n10,99,12,99,\n8,99,9,99\n2,0,3,0;",
+		"KEYS(\"Alue\")=VALUES;DATA=\"Aura\" 1;",
+		"",
+	} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		p, err := ReadPopulationPX(bytes.NewReader(data), "fuzz.px")
+		checkReadResult(t, p, err)
+	})
 }
