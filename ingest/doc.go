@@ -36,4 +36,47 @@
 // "99" or codes "000" … "099", the open-ended "100 -", and groups such as "75-79". A count is a
 // whole number ≥ 0; "-" is zero and "." … "......" mark a missing value. The ages of an area
 // and year must add up to its "Yhteensä" row when they cover all ages.
+//
+// # Population, XLSX
+//
+// ReadPopulationXLSX reads PxWeb's "Excel (xlsx)" export of the same tables: a title, one
+// heading row per heading variable over the value columns (a label written once where its
+// group of columns starts), the area and age in the first two columns (an area's label only on
+// its first row), then footnotes after an empty row:
+//
+//	Väestö iän (1-v.) ja sukupuolen mukaan alueittain, 2019
+//
+//	                    Yhteensä        Miehet          Naiset
+//	                    2019            2019            2019
+//	                    Väestö 31.12.   Väestö 31.12.   Väestö 31.12.
+//	KOKO MAA  Yhteensä  5525292         2728262         2797030
+//	          0         45746           23250           22496
+//	Aura      Yhteensä  3941            1910            2031
+//
+//	Lähde: Tilastokeskus
+//
+// A value column's labels read top to bottom ("Yhteensä 2019 Väestö 31.12.") are its name
+// under the CSV rules above. A blank heading label repeats the one to its left, except where a
+// row above starts a new group. A row naming the columns ("Alue", "Ikä", …) may be the last
+// header row, or the only one as in the CSV; without it the columns left of the first heading
+// label must be exactly the area and the age. A blank stub cell repeats the one above (every
+// stub column but the last). Counts may be numbers or text ("3 941", "3941.0"). The table ends
+// at the first row without values; a row after it that looks like data is an error. The first
+// sheet holding such a table is read. A workbook may be at most 64 MiB and must unpack
+// intact to at most 256 MiB; an old .xls is refused.
+//
+// # Population, PC-Axis
+//
+// ReadPopulationPX reads the PC-Axis file StatFin publishes (see population_px.go): keywords
+// KEYWORD[lang]("subkey")=value; with quoted strings continued over lines, CODEPAGE
+// (iso-8859-15 at StatFin, also iso-8859-1, windows-1252 and utf-8), STUB and HEADING naming
+// the variables (the last heading variable varies fastest in DATA), VALUES and CODES, and
+// DATA streamed to the end. Keywords in other languages ([sv], [en]) are read past. Errors
+// give the line as Row, the column within it, and the keyword.
+//
+// # Any form
+//
+// ReadPopulation decides the form from the content (DetectFormat): a ZIP is XLSX, a file that
+// starts with a PC-Axis keyword is PX, other text is CSV. All three build the same Population
+// with the same checks.
 package ingest

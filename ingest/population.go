@@ -26,6 +26,7 @@ type Area struct {
 	Row   int    // the row of its first line
 
 	file   string
+	sheet  string // the XLSX sheet it was read from, for errors
 	key    string // Name folded for matching
 	counts map[yearAge]count
 	byYear map[int][]Age // the age classes of each year but the total, by lower bound
@@ -244,5 +245,5 @@ func add(a, b int64) (int64, bool) {
 
 // errorf is an *Error about the area at row.
 func (a *Area) errorf(row int, format string, args ...any) *Error {
-	return &Error{File: a.file, Row: row, Msg: fmt.Sprintf("area %q: ", a.Label) + fmt.Sprintf(format, args...)}
+	return &Error{File: a.file, Sheet: a.sheet, Row: row, Msg: fmt.Sprintf("area %q: ", a.Label) + fmt.Sprintf(format, args...)}
 }

@@ -87,6 +87,7 @@ func isDigits(s string) bool {
 // checks the result.
 type popBuilder struct {
 	file      string
+	sheet     string // the XLSX sheet, for the areas' errors
 	headerRow int
 	errs      Errors
 	areas     []*Area
@@ -112,6 +113,7 @@ func (b *popBuilder) area(label string, row int) *Area {
 		return a
 	}
 	a := newArea(label, b.file, row)
+	a.sheet = b.sheet
 	b.byLabel[label] = a
 	b.areas = append(b.areas, a)
 	return a

@@ -283,6 +283,13 @@ func TestReadPopulationCSV(t *testing.T) {
 
 func runCheck(t *testing.T, p *Population, c check) {
 	t.Helper()
+	runFileCheck(t, p, c, "test.csv")
+}
+
+// runFileCheck checks one figure of p, read from file: an error must be an *Error naming
+// file and a row.
+func runFileCheck(t *testing.T, p *Population, c check, file string) {
+	t.Helper()
 	a := p.Find(c.code, c.names...)
 	if a == nil {
 		t.Errorf("Find(%q, %q): got nil, want an area", c.code, c.names)
@@ -305,7 +312,7 @@ func runCheck(t *testing.T, p *Population, c check) {
 	case c.wantErr != "" && (err == nil || !strings.Contains(err.Error(), c.wantErr)):
 		t.Errorf("%s: got %d, %v; want an error with %q", what, got, err, c.wantErr)
 	case c.wantErr != "":
-		if e, ok := err.(*Error); !ok || e.File != "test.csv" || e.Row == 0 {
+		if e, ok := err.(*Error); !ok || e.File != file || e.Row == 0 {
 			t.Errorf("%s: got error %#v, want an *Error with the file and a row", what, err)
 		}
 	}

@@ -213,22 +213,7 @@ func TestReadPopulationCSVErrors(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			p, err := ReadPopulationCSV(strings.NewReader(tc.in), "test.csv")
-			if err == nil {
-				t.Fatalf("got %d areas and no error, want an error", len(p.Areas))
-			}
-			if p != nil {
-				t.Errorf("got a population with the error %v, want nil", err)
-			}
-			var many *Errors
-			if got := errors.As(err, &many); got != (tc.count > 0) {
-				t.Errorf("error is *Errors: got %v, want %v (%v)", got, tc.count > 0, err)
-			} else if many != nil && len(many.List) != tc.count {
-				t.Errorf("problems: got %d, want %d:\n%v", len(many.List), tc.count, err)
-			}
-			var e *Error
-			if !errors.As(err, &e) {
-				t.Fatalf("got %T %v, want an *Error", err, err)
-			}
+			e := firstProblem(t, p, err, tc.count)
 			got := wantErr{row: e.Row, column: e.Column, columnName: e.ColumnName, msg: e.Msg}
 			if got.row != tc.want.row || got.column != tc.want.column || got.columnName != tc.want.columnName || !strings.Contains(got.msg, tc.want.msg) {
 				t.Errorf("got  %+v\nwant %+v", got, tc.want)
@@ -310,4 +295,27 @@ func TestReadPopulationCSVReadError(t *testing.T) {
 			}
 		})
 	}
+}
+
+// firstProblem checks that a reader failed with input problems and no population: an *Errors
+// of count problems, or a single *Error when count is 0. It returns the first problem.
+func firstProblem(t *testing.T, p *Population, err error, count int) *Error {
+	t.Helper()
+	if err == nil {
+		t.Fatalf("got %d areas and no error, want an error", len(p.Areas))
+	}
+	if p != nil {
+		t.Errorf("got a population with the error %v, want nil", err)
+	}
+	var many *Errors
+	if got := errors.As(err, &many); got != (count > 0) {
+		t.Errorf("error is *Errors: got %v, want %v (%v)", got, count > 0, err)
+	} else if many != nil && len(many.List) != count {
+		t.Errorf("problems: got %d, want %d:\n%v", len(many.List), count, err)
+	}
+	var e *Error
+	if !errors.As(err, &e) {
+		t.Fatalf("got %T %v, want an *Error", err, err)
+	}
+	return e
 }

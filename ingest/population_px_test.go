@@ -112,7 +112,7 @@ DATA=100 70 20 10;`,
 				t.Errorf("years: got %v, want %v", p.Years, tc.years)
 			}
 			for _, c := range tc.checks {
-				runPXCheck(t, p, c)
+				runFileCheck(t, p, c, "test.px")
 			}
 		})
 	}
@@ -131,33 +131,9 @@ DATA=
 		if err != nil {
 			t.Fatal(err)
 		}
-		runPXCheck(t, p, check{code: "853", year: 2019, want: 22})
-		runPXCheck(t, p, check{names: []string{"ÅBO"}, year: 2019, limit: 80, want: 5})
+		runFileCheck(t, p, check{code: "853", year: 2019, want: 22}, "test.px")
+		runFileCheck(t, p, check{names: []string{"ÅBO"}, year: 2019, limit: 80, want: 5}, "test.px")
 	})
-}
-
-// runPXCheck is runCheck for a PC-Axis file: errors name test.px.
-func runPXCheck(t *testing.T, p *Population, c check) {
-	t.Helper()
-	a := p.Find(c.code, c.names...)
-	if a == nil {
-		t.Errorf("Find(%q, %q): got nil, want an area", c.code, c.names)
-		return
-	}
-	got, err := a.AtLeast(c.year, c.limit)
-	what := fmt.Sprintf("%s AtLeast(%d, %d)", a.Label, c.year, c.limit)
-	switch {
-	case c.wantErr == "" && err != nil:
-		t.Errorf("%s: got error %v, want %d", what, err, c.want)
-	case c.wantErr == "" && got != c.want:
-		t.Errorf("%s: got %d, want %d", what, got, c.want)
-	case c.wantErr != "" && (err == nil || !strings.Contains(err.Error(), c.wantErr)):
-		t.Errorf("%s: got %d, %v; want an error with %q", what, got, err, c.wantErr)
-	case c.wantErr != "":
-		if e, ok := err.(*Error); !ok || e.File != "test.px" || e.Row == 0 {
-			t.Errorf("%s: got error %#v, want an *Error with the file and a row", what, err)
-		}
-	}
 }
 
 // TestReadPopulationPXSameAsCSV writes the CSV fixtures as PC-Axis files and checks that every
@@ -197,38 +173,13 @@ func TestReadPopulationPXSameAsCSV(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				samePopulation(t, got, want)
+				sameAsCSV(t, got, want)
 				if tc.codes != nil {
 					if a := got.Find("769"); a == nil || a.Name != "Pöytyä" {
 						t.Errorf("Find(769): got %+v, want Pöytyä", a)
 					}
 				}
 			})
-		}
-	}
-}
-
-// samePopulation checks that got has the areas of want, in order, with the same labels, total
-// and residents aged 75 or over in every year.
-func samePopulation(t *testing.T, got, want *Population) {
-	t.Helper()
-	if fmt.Sprint(got.Years) != fmt.Sprint(want.Years) || len(got.Areas) != len(want.Areas) {
-		t.Fatalf("got %d areas and years %v, want %d and %v", len(got.Areas), got.Years, len(want.Areas), want.Years)
-	}
-	for i, w := range want.Areas {
-		g := got.Areas[i]
-		if g.Label != w.Label {
-			t.Errorf("area %d: got %q, want %q", i, g.Label, w.Label)
-			continue
-		}
-		for _, y := range want.Years {
-			for _, limit := range []int{0, 75} {
-				gn, gerr := g.AtLeast(y, limit)
-				wn, werr := w.AtLeast(y, limit)
-				if gn != wn || (gerr == nil) != (werr == nil) {
-					t.Errorf("%s AtLeast(%d, %d): got %d, %v; want %d, %v", w.Label, y, limit, gn, gerr, wn, werr)
-				}
-			}
 		}
 	}
 }

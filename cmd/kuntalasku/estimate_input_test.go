@@ -69,20 +69,27 @@ func TestEstimateBadPopulation(t *testing.T) {
 			if err := os.WriteFile(pop, tt.data, 0o644); err != nil {
 				t.Fatal(err)
 			}
-			out := filepath.Join(dir, "out")
-			r := run(t, nil, "estimate", "--config", exampleConfig, "--population", pop, "--out", out)
-			if r.code != exitInput {
-				t.Fatalf("exit %d, want %d; stderr:\n%s", r.code, exitInput, r.stderr)
-			}
-			for _, w := range append(tt.want, pop) {
-				if !strings.Contains(r.stderr, w) {
-					t.Errorf("message does not contain %q:\n%s", w, r.stderr)
-				}
-			}
-			if _, err := os.Stat(out); !os.IsNotExist(err) {
-				t.Errorf("output folder was created (%v): bad input must write nothing", err)
-			}
+			estimateFails(t, pop, filepath.Join(dir, "out"), tt.want)
 		})
+	}
+}
+
+// estimateFails runs the estimate of the example on the population file pop:
+// it must exit 3 with a message naming pop and containing each of want, and
+// write nothing to out.
+func estimateFails(t *testing.T, pop, out string, want []string) {
+	t.Helper()
+	r := run(t, nil, "estimate", "--config", exampleConfig, "--population", pop, "--out", out)
+	if r.code != exitInput {
+		t.Fatalf("exit %d, want %d; stderr:\n%s", r.code, exitInput, r.stderr)
+	}
+	for _, w := range append(want, pop) {
+		if !strings.Contains(r.stderr, w) {
+			t.Errorf("message does not contain %q:\n%s", w, r.stderr)
+		}
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Errorf("output folder was created (%v): bad input must write nothing", err)
 	}
 }
 

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -28,7 +27,8 @@ func populationPath(flagPath string, cfg *Config) (string, error) {
 	return "", &usageError{"no population file: give --population FILE or set inputs.population in the configuration"}
 }
 
-// readPopulation reads a Statistics Finland population export and hashes it.
+// readPopulation reads a Statistics Finland population export (PxWeb CSV,
+// PxWeb XLSX or PC-Axis, told apart by their content) and hashes it.
 func readPopulation(path string) (*ingest.Population, manifest.Input, error) {
 	in := manifest.Input{Role: "population", Path: path}
 	f, err := os.Open(path)
@@ -38,12 +38,7 @@ func readPopulation(path string) (*ingest.Population, manifest.Input, error) {
 	defer f.Close()
 	h := sha256.New()
 	r := io.TeeReader(f, h)
-	head := make([]byte, 8)
-	n, _ := io.ReadFull(r, head)
-	if bytes.HasPrefix(head[:n], []byte("PK\x03\x04")) || strings.EqualFold(fileExt(path), ".px") {
-		return nil, in, &inputError{fmt.Errorf("read population %s: only the PxWeb CSV export is read so far; export the table as \"semicolon separated with heading\" (CSV)", path)}
-	}
-	pop, err := ingest.ReadPopulationCSV(io.MultiReader(bytes.NewReader(head[:n]), r), path)
+	pop, _, err := ingest.ReadPopulation(r, path)
 	if err != nil {
 		return nil, in, err
 	}
@@ -53,13 +48,6 @@ func readPopulation(path string) (*ingest.Population, manifest.Input, error) {
 	}
 	in.SHA256 = hex.EncodeToString(h.Sum(nil))
 	return pop, in, nil
-}
-
-func fileExt(path string) string {
-	if i := strings.LastIndexByte(path, '.'); i >= 0 && !strings.ContainsAny(path[i:], `/\`) {
-		return path[i:]
-	}
-	return ""
 }
 
 // referencePopulations finds each payer's residents aged ageLimit or over in
