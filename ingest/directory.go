@@ -1,0 +1,72 @@
+package ingest
+
+import (
+	"github.com/kuntalasku/kuntalasku/compute"
+)
+
+// Municipality is a payer as activity logs may name it: its 3-digit code and its Finnish and
+// Swedish names.
+type Municipality struct {
+	Code, Name, NameSV string
+}
+
+// Directory tells whom an activity log's municipality cell means: a payer, another
+// municipality (one the population file has, such as Uusikaupunki: a non-participant), or
+// nobody known.
+type Directory struct {
+	byCode map[string]int
+	byName map[string]int
+	pop    *Population
+	cache  map[string]int
+}
+
+// NewDirectory makes a directory of payers, in the order their indexes count, and of the
+// other areas of pop (which may be nil).
+func NewDirectory(payers []Municipality, pop *Population) *Directory {
+	d := &Directory{byCode: map[string]int{}, byName: map[string]int{}, pop: pop, cache: map[string]int{}}
+	for i, p := range payers {
+		d.byCode[trimCode(p.Code)] = i
+		for _, n := range []string{p.Name, p.NameSV} {
+			if k := nameKey(n); k != "" {
+				d.byName[k] = i
+			}
+		}
+	}
+	return d
+}
+
+// Resolve returns the index of the payer s names — by code ("853", "KU853", "KU853 Turku") or
+// by Finnish or Swedish name in any case — or compute.NonParticipant for another municipality
+// of the population file, or compute.Unknown for an empty cell, the whole country or a name
+// nobody knows.
+func (d *Directory) Resolve(s string) int {
+	if to, ok := d.cache[s]; ok {
+		return to
+	}
+	to := d.resolve(s)
+	if len(d.cache) < 10000 { // the cells of a log repeat a few hundred names
+		d.cache[s] = to
+	}
+	return to
+}
+
+func (d *Directory) resolve(s string) int {
+	a := newArea(cleanField(s), "", 0)
+	switch {
+	case a.Label == "" || a.Code == "SSS":
+		return compute.Unknown
+	case a.Code != "":
+		if i, ok := d.byCode[a.Code]; ok {
+			return i
+		}
+	}
+	if i, ok := d.byName[a.key]; ok && a.key != "" {
+		return i
+	}
+	if d.pop != nil {
+		if area := d.pop.Find(a.Code, a.Name); area != nil && area.Code != "SSS" {
+			return compute.NonParticipant
+		}
+	}
+	return compute.Unknown
+}
