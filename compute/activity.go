@@ -83,10 +83,10 @@ const (
 type Outcome int8
 
 const (
-	Counted        Outcome = iota // billed to a payer
-	Duplicate                     // the same source and id was seen before
-	OutOfPeriod                   // its date is outside the period counted
-	Unattributed                  // not billed: a non-participant's or an unknown municipality's
+	Counted      Outcome = iota // billed to a payer
+	Duplicate                   // the same source and id was seen before
+	OutOfPeriod                 // its date is outside the period counted
+	Unattributed                // not billed: a non-participant's or an unknown municipality's
 	numOutcomes
 )
 

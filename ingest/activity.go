@@ -61,7 +61,7 @@ var activityTypes = map[string]compute.ActivityType{
 	"yhteydenottopyyntö": compute.ActivityContactRequest, "kontaktbegäran": compute.ActivityContactRequest,
 	"contact request": compute.ActivityContactRequest, "contact_request": compute.ActivityContactRequest,
 	"contact-request": compute.ActivityContactRequest,
-	"chat": compute.ActivityChat, "chat-yhteys": compute.ActivityChat, "chatt": compute.ActivityChat,
+	"chat":            compute.ActivityChat, "chat-yhteys": compute.ActivityChat, "chatt": compute.ActivityChat,
 }
 
 // ParseActivityType reads an activity type as SPEC 2.2 writes it, in any case: puhelu, samtal,

@@ -23,7 +23,7 @@ func TestDirectory(t *testing.T) {
 		"Pargas": 1, "parainen": 1, "445": 1,
 		"Uusikaupunki": compute.NonParticipant, "UUSIKAUPUNKI": compute.NonParticipant,
 		"": compute.Unknown, "  ": compute.Unknown, "Turkku": compute.Unknown, "KOKO MAA": compute.Unknown, "SSS": compute.Unknown,
-		"895": compute.Unknown, // a code the population file does not carry
+		"895":        compute.Unknown, // a code the population file does not carry
 		"Ahvenanmaa": compute.Unknown,
 	} {
 		for range 2 { // the second time from the cache

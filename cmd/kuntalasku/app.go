@@ -26,6 +26,7 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"estimate", "the cost-sharing estimate of the whole period, activities assumed to follow population", (*Main).runEstimate},
+		{"validate", "check the configuration and the inputs and report what they hold; writes nothing", (*Main).runValidate},
 	}
 }
 

@@ -30,6 +30,8 @@ type Config struct {
 	Inputs      InputsConfig      `toml:"inputs"`
 	Output      OutputConfig      `toml:"output"`
 	Payers      []PayerConfig     `toml:"payers"`
+
+	ActivitySources []ActivitySourceConfig `toml:"activity_sources"`
 }
 
 // SchemeConfig names the billing scheme and its numbering.
@@ -202,6 +204,7 @@ func (c *Config) validate(ce *configError) {
 
 	c.validateCostSharing(ce)
 	c.validatePayers(ce)
+	c.validateActivitySources(ce)
 }
 
 func (c *Config) validateCostSharing(ce *configError) {
