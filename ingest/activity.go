@@ -187,6 +187,11 @@ func (m *ActivityMapping) read(rows rowSource, l *activityLayout, name string, f
 	bad := func(row, col int, format string, args ...any) {
 		errs.add(&Error{File: name, Sheet: sheet, Row: row, Column: col + 1, ColumnName: l.header[col], Msg: fmt.Sprintf(format, args...)})
 	}
+	type typeValue struct {
+		typ         compute.ActivityType
+		ignored, ok bool
+	}
+	typeCache := map[string]typeValue{} // the cells of a log repeat a few spellings
 	var e Event
 	_, isXLSX := rows.(*xlsxRows)
 	for {
@@ -228,13 +233,22 @@ func (m *ActivityMapping) read(rows rowSource, l *activityLayout, name string, f
 			e.Type = *m.FixedType
 		} else {
 			v := cellAt(rec, l.typ)
-			k := nameKey(v)
-			if typ, found := activityTypes[k]; found {
-				e.Type = typ
-			} else if typ, found := extra[k]; found {
-				e.Type = typ
-			} else if ignore[k] {
-				e.Ignored = true
+			tv, cached := typeCache[v]
+			if !cached {
+				k := nameKey(v)
+				if typ, found := activityTypes[k]; found {
+					tv = typeValue{typ: typ, ok: true}
+				} else if typ, found := extra[k]; found {
+					tv = typeValue{typ: typ, ok: true}
+				} else if ignore[k] {
+					tv = typeValue{ignored: true, ok: true}
+				}
+				if len(typeCache) < 1000 {
+					typeCache[v] = tv
+				}
+			}
+			if tv.ok {
+				e.Type, e.Ignored = tv.typ, tv.ignored
 			} else {
 				if v == "" {
 					bad(row, l.typ, "the type is empty; expected puhelu, käynti, yhteydenottopyyntö or chat (or call, visit, contact request, chat)")

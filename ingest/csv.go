@@ -124,10 +124,13 @@ func splitLine(line string, comma rune) ([]string, error) {
 // wrapped.
 func (t *csvTable) next() ([]string, int, error) {
 	rec, err := t.rd.Read()
+	if err == nil {
+		return t.clean(rec)
+	}
 	if errors.Is(err, io.EOF) {
 		return nil, 0, io.EOF
 	}
-	var pe *csv.ParseError
+	var pe *csv.ParseError // only now: it escapes, and costs an allocation
 	if errors.As(err, &pe) {
 		row := t.headerRow + pe.StartLine
 		if errors.Is(pe.Err, csv.ErrFieldCount) {
@@ -138,9 +141,11 @@ func (t *csvTable) next() ([]string, int, error) {
 		return nil, row, &Error{File: t.name, Row: t.headerRow + pe.Line, Msg: fmt.Sprintf(
 			"cannot split the line into fields: %v; expected fields separated by %s, quoted with \"", pe.Err, sepName(t.comma))}
 	}
-	if err != nil {
-		return nil, 0, fmt.Errorf("read %s: %w", t.name, err)
-	}
+	return nil, 0, fmt.Errorf("read %s: %w", t.name, err)
+}
+
+// clean trims and decodes a record's fields and returns them with the line the record starts on.
+func (t *csvTable) clean(rec []string) ([]string, int, error) {
 	line, _ := t.rd.FieldPos(0)
 	t.fields = t.fields[:0]
 	for _, f := range rec {
