@@ -14,31 +14,40 @@ type Municipality struct {
 // municipality (one the population file has, such as Uusikaupunki: a non-participant), or
 // nobody known.
 type Directory struct {
-	byCode map[string]int
+	byCode map[string]int // payers, and others as compute.NonParticipant
 	byName map[string]int
 	pop    *Population
 	cache  map[string]int
 }
 
-// NewDirectory makes a directory of payers, in the order their indexes count, and of the
-// other areas of pop (which may be nil).
-func NewDirectory(payers []Municipality, pop *Population) *Directory {
+// NewDirectory makes a directory of payers, in the order their indexes count, of other
+// municipalities known not to be payers (named in the configuration), and of the other areas
+// of pop (which may be nil; a population file usually names areas without codes).
+func NewDirectory(payers, others []Municipality, pop *Population) *Directory {
 	d := &Directory{byCode: map[string]int{}, byName: map[string]int{}, pop: pop, cache: map[string]int{}}
-	for i, p := range payers {
-		d.byCode[trimCode(p.Code)] = i
-		for _, n := range []string{p.Name, p.NameSV} {
+	add := func(m Municipality, to int) {
+		if c := trimCode(m.Code); c != "" {
+			d.byCode[c] = to
+		}
+		for _, n := range []string{m.Name, m.NameSV} {
 			if k := nameKey(n); k != "" {
-				d.byName[k] = i
+				d.byName[k] = to
 			}
 		}
+	}
+	for _, m := range others {
+		add(m, compute.NonParticipant)
+	}
+	for i, p := range payers {
+		add(p, i)
 	}
 	return d
 }
 
 // Resolve returns the index of the payer s names — by code ("853", "KU853", "KU853 Turku") or
-// by Finnish or Swedish name in any case — or compute.NonParticipant for another municipality
-// of the population file, or compute.Unknown for an empty cell, the whole country or a name
-// nobody knows.
+// by Finnish or Swedish name in any case — or compute.NonParticipant for one of the others or
+// another area of the population file, or compute.Unknown for an empty cell, the whole
+// country, or a name or code nobody knows.
 func (d *Directory) Resolve(s string) int {
 	if to, ok := d.cache[s]; ok {
 		return to

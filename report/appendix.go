@@ -2,6 +2,8 @@ package report
 
 import (
 	"fmt"
+	"path/filepath"
+	"strings"
 	"time"
 	_ "time/tzdata" // Europe/Helsinki on machines without a zone database
 
@@ -25,7 +27,27 @@ type Appendix struct {
 	AgeLimit                         int
 	PopulationDate                   compute.Date
 	Allocation                       compute.Allocation
-	Inputs                           []Input
+	// Activities are the payers' counted activities by type, in the order of
+	// the allocation's lines; nil when there are none to show (an estimate).
+	Activities []compute.ActivityCounts
+	// Unattributed are the events of the cycle that bill nobody; nil with
+	// Activities.
+	Unattributed *Unattributed
+	Inputs       []Input
+}
+
+// Unattributed are activity events no payer is billed for (SPEC 2.2).
+type Unattributed struct {
+	NonParticipant, Unknown compute.ActivityCounts
+	Rows                    []UnattributedRow // the first few
+}
+
+// UnattributedRow is one such event and where it is.
+type UnattributedRow struct {
+	File           string
+	Row            int
+	Municipality   string
+	NonParticipant bool // else unknown
 }
 
 // Input is an input file with its SHA-256.
@@ -44,9 +66,15 @@ type appendixLayout struct {
 	Table    table       `json:"table"`
 	Rounding string      `json:"rounding"`
 	Chart    chart       `json:"chart"`
-	Inputs   table       `json:"inputs"`
-	Prepared string      `json:"prepared"`
-	Page     string      `json:"page"` // the page number text, with {nb} for the page count
+	// Activities are the counts by type and what was not billed; nil for an
+	// estimate.
+	Activities       *table `json:"activities,omitempty"`
+	Unattributed     *table `json:"unattributed,omitempty"`
+	UnattributedRows *table `json:"unattributed_rows,omitempty"`
+	NoneUnattributed string `json:"none_unattributed,omitempty"`
+	Inputs           table  `json:"inputs"`
+	Prepared         string `json:"prepared"`
+	Page             string `json:"page"` // the page number text, with {nb} for the page count
 }
 
 // table is a table of texts; Numeric marks right-aligned columns.
@@ -157,14 +185,81 @@ func (a *Appendix) layout() (*appendixLayout, error) {
 	l.Rounding = tx.T("rounding_rule", nil)
 	l.Chart.Title = tx.T("chart_title", nil)
 
+	if a.Activities != nil {
+		if err := a.activityTables(l, loc, tx); err != nil {
+			return nil, err
+		}
+	}
 	l.Inputs = table{Title: tx.T("inputs", nil), Header: []string{"", "", "SHA-256"}, Numeric: []bool{false, false, false}}
 	for _, in := range a.Inputs {
-		l.Inputs.Rows = append(l.Inputs.Rows, []string{tx.T("input_"+in.Role, nil), in.Path, in.SHA256})
+		role, source, _ := strings.Cut(in.Role, ":") // "activities:puhelin"
+		label := tx.T("input_"+role, nil)
+		if source != "" {
+			label += " (" + source + ")"
+		}
+		l.Inputs.Rows = append(l.Inputs.Rows, []string{label, in.Path, in.SHA256})
 	}
 	if err := tx.Err(); err != nil {
 		return nil, err
 	}
 	return l, nil
+}
+
+// activityTables lays out the activities by type and the events not billed.
+func (a *Appendix) activityTables(l *appendixLayout, loc *templates.Locale, tx *templates.Texts) error {
+	lines := a.Allocation.Lines
+	if len(a.Activities) != len(lines) {
+		return fmt.Errorf("activities of %d payers for %d allocation lines", len(a.Activities), len(lines))
+	}
+	header := []string{tx.T("col_municipality", nil), tx.T("col_calls", nil), tx.T("col_visits", nil),
+		tx.T("col_contact_requests", nil), tx.T("col_chats", nil), tx.T("col_all_activities", nil)}
+	numeric := []bool{false, true, true, true, true, true}
+	row := func(label string, c compute.ActivityCounts) []string {
+		r := []string{label}
+		for _, n := range c {
+			r = append(r, loc.Int(n))
+		}
+		return append(r, loc.Int(c.Total()))
+	}
+	t := &table{Title: tx.T("activities_title", nil), Header: header, Numeric: numeric}
+	var total compute.ActivityCounts
+	for i, line := range lines {
+		t.Rows = append(t.Rows, row(line.Payer.Name, a.Activities[i]))
+		total.Add(a.Activities[i])
+	}
+	t.Total = row(tx.T("total", nil), total)
+	l.Activities = t
+
+	u := a.Unattributed
+	if u == nil || u.NonParticipant.Total()+u.Unknown.Total() == 0 {
+		l.NoneUnattributed = tx.T("unattributed_none", nil)
+		return nil
+	}
+	ut := &table{Title: tx.T("unattributed_title", nil), Header: header, Numeric: numeric}
+	ut.Header = append([]string{""}, header[1:]...)
+	ut.Rows = [][]string{
+		row(tx.T("unattributed_non_participant", nil), u.NonParticipant),
+		row(tx.T("unattributed_unknown", nil), u.Unknown),
+	}
+	ut.Total = row(tx.T("total", nil), func() compute.ActivityCounts { c := u.NonParticipant; c.Add(u.Unknown); return c }())
+	l.Unattributed = ut
+	if len(u.Rows) > 0 {
+		rows := &table{Title: tx.T("unattributed_rows", nil),
+			Header:  []string{tx.T("file", nil), tx.T("col_row", nil), tx.T("col_municipality", nil), tx.T("col_reason", nil)},
+			Numeric: []bool{false, true, false, false}}
+		for _, r := range u.Rows {
+			m, reason := r.Municipality, tx.T("reason_unknown", nil)
+			if m == "" {
+				m = tx.T("empty_municipality", nil)
+			}
+			if r.NonParticipant {
+				reason = tx.T("reason_non_participant", nil)
+			}
+			rows.Rows = append(rows.Rows, []string{filepath.Base(r.File), loc.Int(int64(r.Row)), m, reason})
+		}
+		l.UnattributedRows = rows
+	}
+	return nil
 }
 
 // percentOf is part/whole in percent for display, 0 when whole is 0.

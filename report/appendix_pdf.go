@@ -75,6 +75,16 @@ func AppendixPDF(a *Appendix) ([]byte, error) {
 	pdf.SetTextColor(0, 0, 0)
 
 	drawChart(pdf, l.Chart)
+	for _, t := range []*table{l.Activities, l.Unattributed, l.UnattributedRows} {
+		if t != nil {
+			drawTitledTable(pdf, *t)
+		}
+	}
+	if l.NoneUnattributed != "" {
+		pdf.Ln(2)
+		pdf.SetFont(fontFamily, "", 8.5)
+		pdf.MultiCell(contentW, 4.2, l.NoneUnattributed, "", "L", false)
+	}
 	drawInputs(pdf, l.Inputs)
 	return output(pdf)
 }
@@ -104,9 +114,15 @@ func drawTable(pdf *fpdf.Fpdf, t table) {
 	pdf.SetFont(fontFamily, "", 8.5)
 	bodyW := columnWidths(pdf, t)
 	w := make([]float64, len(headerW))
+	// Headers on one line when that leaves the first column room enough;
+	// else each column at most 6 mm wider than its values, its header wrapped.
+	wide := headerW[0] >= 45
 	var extra float64
 	for i := 1; i < len(w); i++ {
 		w[i] = max(bodyW[i], min(headerW[i], bodyW[i]+6))
+		if wide {
+			w[i] = max(bodyW[i], headerW[i])
+		}
 		extra += w[i]
 	}
 	w[0] = contentW - extra
@@ -122,7 +138,7 @@ func drawTable(pdf *fpdf.Fpdf, t table) {
 				align = "R"
 			}
 			pdf.Rect(x, y, w[i], 2*4, "F")
-			lines := pdf.SplitText(h, w[i]-2)
+			lines := pdf.SplitText(h, w[i]) // SplitText leaves the cell margins out itself
 			top := y
 			if len(lines) == 1 {
 				top += 2
@@ -167,6 +183,20 @@ func drawTable(pdf *fpdf.Fpdf, t table) {
 		pdf.CellFormat(w[i], rowH+0.6, c, "T", 0, align, false, 0, "")
 	}
 	pdf.Ln(rowH + 0.6)
+}
+
+// drawTitledTable draws a table under its title, on a new page unless the
+// title, the header and two rows fit on this one.
+func drawTitledTable(pdf *fpdf.Fpdf, t table) {
+	if pdf.GetY()+6+8+3*rowH > pageH-margin-8 {
+		pdf.AddPage()
+	} else {
+		pdf.Ln(6)
+	}
+	pdf.SetFont(fontFamily, "B", 11)
+	pdf.CellFormat(contentW, 6, t.Title, "", 1, "L", false, 0, "")
+	pdf.Ln(1)
+	drawTable(pdf, t)
 }
 
 func drawChart(pdf *fpdf.Fpdf, c chart) {

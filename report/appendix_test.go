@@ -273,3 +273,107 @@ func TestAppendixWithActivities(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// cycleAppendix is a cycle's appendix with activities by type and events not
+// billed.
+func cycleAppendix(t *testing.T, lang string) *Appendix {
+	t.Helper()
+	a := seedAppendix(t, lang)
+	a.Estimate = false
+	shares := make([]compute.Share, len(a.Allocation.Lines))
+	a.Activities = make([]compute.ActivityCounts, len(shares))
+	for i, l := range a.Allocation.Lines {
+		a.Activities[i] = compute.ActivityCounts{int64(6 + i*4), int64(2 + i), int64(i % 3), int64(1 + i%2)}
+		shares[i] = l.Share
+		shares[i].Activities = a.Activities[i].Total()
+	}
+	alloc, err := compute.Allocate(a.Budget, shares)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.Allocation = alloc
+	a.Unattributed = &Unattributed{
+		NonParticipant: compute.ActivityCounts{5, 1, 0, 0},
+		Unknown:        compute.ActivityCounts{2, 0, 1, 0},
+		Rows: []UnattributedRow{
+			{File: "/data/puhelin-2021-h1.csv", Row: 17, Municipality: "Uusikaupunki", NonParticipant: true},
+			{File: "/data/asiakastiedot-2021.csv", Row: 40, Municipality: ""},
+		},
+	}
+	a.Inputs = append(a.Inputs, Input{Role: "activities:puhelin", Path: "/data/puhelin-2021-h1.csv", SHA256: strings.Repeat("ab", 32)})
+	return a
+}
+
+// TestAppendixActivitiesByType: a cycle's appendix shows each payer's
+// activities by type, the events not billed and the first of their rows, in
+// the PDF and the workbook.
+func TestAppendixActivitiesByType(t *testing.T) {
+	a := cycleAppendix(t, "fi")
+	l, err := a.layout()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(l.Activities.Header, "|"); got != "Kunta|Puhelut|Käynnit|Yhteydenottopyynnöt|Chat-yhteydet|Yhteensä" {
+		t.Errorf("header = %s", got)
+	}
+	if got := strings.Join(l.Activities.Rows[0], "|"); got != "Aura|6|2|0|1|9" {
+		t.Errorf("Aura = %s", got)
+	}
+	if got, want := strings.ReplaceAll(l.Activities.Total[5], "\u00a0", ""), fmt.Sprint(a.Allocation.Activities); got != want {
+		t.Errorf("total %s, want the allocation's %s", got, want)
+	}
+	if got := strings.Join(l.Unattributed.Total, "|"); got != "Yhteensä|7|1|1|0|9" {
+		t.Errorf("unattributed total = %s", got)
+	}
+	if got := strings.Join(l.UnattributedRows.Rows[1], "|"); got != "asiakastiedot-2021.csv|40|(tyhjä)|tuntematon kunta" {
+		t.Errorf("second unattributed row = %s", got)
+	}
+	if got := l.Inputs.Rows[len(l.Inputs.Rows)-1][0]; got != "Suoritteet (puhelin)" {
+		t.Errorf("input label = %q", got)
+	}
+
+	data, err := AppendixPDF(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "appendix.pdf")
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := exec.Command(needTool(t, "qpdf"), "--check", path).CombinedOutput(); err != nil {
+		t.Fatalf("qpdf --check: %v\n%s", err, out)
+	}
+	text, err := exec.Command(needTool(t, "pdftotext"), "-layout", path, "-").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"Suoritteet lajeittain", "Laskuttamattomat suoritteet", "Muut kuin sopimuskunnat", "puhelin-2021-h1.csv", "Uusikaupunki", "ei sopimuskunta"} {
+		if !strings.Contains(string(text), want) {
+			t.Errorf("the PDF's text lacks %q", want)
+		}
+	}
+
+	book, err := AppendixXLSX(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(book))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if got := f.GetSheetList(); strings.Join(got, "|") != "Kustannusten jako|Suoritteet|Lähtötiedot" {
+		t.Errorf("sheets = %v", got)
+	}
+	rows, err := f.GetRows("Suoritteet", excelize.Options{RawCellValue: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(rows[2], "|"); got != "Aura|6|2|0|1|9" {
+		t.Errorf("Aura's row = %s", got)
+	}
+	totalRow := rows[2+len(a.Allocation.Lines)]
+	if got := totalRow[5]; got != fmt.Sprint(a.Allocation.Activities) {
+		t.Errorf("total row %v, want %d activities", totalRow, a.Allocation.Activities)
+	}
+}

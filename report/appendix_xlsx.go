@@ -37,6 +37,13 @@ func AppendixXLSX(a *Appendix) ([]byte, error) {
 	if err := f.SetSheetName("Sheet1", sheet); err != nil {
 		return nil, err
 	}
+	activities := ""
+	if l.Activities != nil {
+		activities = tx.T("sheet_activities", nil)
+		if _, err := f.NewSheet(activities); err != nil {
+			return nil, err
+		}
+	}
 	if _, err := f.NewSheet(inputs); err != nil {
 		return nil, err
 	}
@@ -53,6 +60,11 @@ func AppendixXLSX(a *Appendix) ([]byte, error) {
 	}
 	if err := writeAllocationSheet(f, sheet, a, l, st); err != nil {
 		return nil, fmt.Errorf("appendix workbook: %w", err)
+	}
+	if activities != "" {
+		if err := writeActivitiesSheet(f, activities, a, l, st); err != nil {
+			return nil, fmt.Errorf("appendix workbook: %w", err)
+		}
 	}
 	if err := writeInputsSheet(f, inputs, a, l, loc, st); err != nil {
 		return nil, fmt.Errorf("appendix workbook: %w", err)
@@ -162,6 +174,74 @@ func writeAllocationSheet(f *excelize.File, sheet string, a *Appendix, l *append
 	}
 	if err := set(totalRow+2, l.Rounding); err != nil {
 		return err
+	}
+	return sw.Flush()
+}
+
+// writeActivitiesSheet writes the activities by type and what was not billed,
+// the layout's tables one under another with the counts as numbers.
+func writeActivitiesSheet(f *excelize.File, sheet string, a *Appendix, l *appendixLayout, st *styles) error {
+	sw, err := f.NewStreamWriter(sheet)
+	if err != nil {
+		return err
+	}
+	if err := sw.SetColWidth(1, 1, 34); err != nil {
+		return err
+	}
+	if err := sw.SetColWidth(2, 6, 16); err != nil {
+		return err
+	}
+	var rows [][]any
+	head := func(t *table) {
+		if len(rows) > 0 {
+			rows = append(rows, []any{})
+		}
+		rows = append(rows, []any{excelize.Cell{StyleID: st.title, Value: t.Title}})
+		header := make([]any, len(t.Header))
+		for i, h := range t.Header {
+			header[i] = excelize.Cell{StyleID: st.header, Value: h}
+		}
+		rows = append(rows, header)
+	}
+	counts := func(label string, c compute.ActivityCounts, bold bool) []any {
+		style, labelStyle := st.count, 0
+		if bold {
+			style, labelStyle = st.boldCount, st.bold
+		}
+		r := []any{excelize.Cell{StyleID: labelStyle, Value: label}}
+		for _, n := range c {
+			r = append(r, excelize.Cell{StyleID: style, Value: n})
+		}
+		return append(r, excelize.Cell{StyleID: style, Value: c.Total()})
+	}
+	head(l.Activities)
+	var total compute.ActivityCounts
+	for i, line := range a.Allocation.Lines {
+		rows = append(rows, counts(line.Payer.Name, a.Activities[i], false))
+		total.Add(a.Activities[i])
+	}
+	rows = append(rows, counts(l.Activities.Total[0], total, true))
+	if t := l.Unattributed; t != nil {
+		u := a.Unattributed
+		head(t)
+		both := u.NonParticipant
+		both.Add(u.Unknown)
+		rows = append(rows, counts(t.Rows[0][0], u.NonParticipant, false), counts(t.Rows[1][0], u.Unknown, false), counts(t.Total[0], both, true))
+	}
+	if t := l.UnattributedRows; t != nil {
+		head(t)
+		for i, r := range a.Unattributed.Rows {
+			rows = append(rows, []any{t.Rows[i][0], excelize.Cell{StyleID: st.count, Value: r.Row}, t.Rows[i][2], t.Rows[i][3]})
+		}
+	}
+	if l.NoneUnattributed != "" {
+		rows = append(rows, []any{}, []any{l.NoneUnattributed})
+	}
+	for i, r := range rows {
+		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		if err := sw.SetRow(cell, r); err != nil {
+			return err
+		}
 	}
 	return sw.Flush()
 }

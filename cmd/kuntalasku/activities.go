@@ -99,7 +99,11 @@ func countActivities(files []activityFile, cfg *Config, pop *ingest.Population, 
 	for i, p := range cfg.Payers {
 		munis[i] = ingest.Municipality{Code: p.ID, Name: p.Name, NameSV: p.NameSV}
 	}
-	dir := ingest.NewDirectory(munis, pop)
+	others := make([]ingest.Municipality, len(cfg.NonParticipants))
+	for i, p := range cfg.NonParticipants {
+		others[i] = ingest.Municipality{Code: p.ID, Name: p.Name, NameSV: p.NameSV}
+	}
+	dir := ingest.NewDirectory(munis, others, pop)
 	c := &activityCount{Tally: compute.NewTally(period, len(cfg.Payers))}
 	bySource := map[string]*sourceCount{}
 	var problems []error

@@ -32,6 +32,9 @@ type Config struct {
 	Payers      []PayerConfig     `toml:"payers"`
 
 	ActivitySources []ActivitySourceConfig `toml:"activity_sources"`
+	// NonParticipants are municipalities that pay nothing but whose residents'
+	// events may appear in the logs: reported as non-participants, not unknown.
+	NonParticipants []PayerConfig `toml:"non_participants"`
 }
 
 // SchemeConfig names the billing scheme and its numbering.
@@ -205,6 +208,20 @@ func (c *Config) validate(ce *configError) {
 	c.validateCostSharing(ce)
 	c.validatePayers(ce)
 	c.validateActivitySources(ce)
+	for i, p := range c.NonParticipants {
+		key := fmt.Sprintf("non_participants[%d]", i+1)
+		if !codePattern.MatchString(p.ID) {
+			ce.add(key+".id", "%q: expected the municipality's three-digit code, such as \"895\" for Uusikaupunki", p.ID)
+		}
+		for _, q := range c.Payers {
+			if q.ID == p.ID {
+				ce.add(key+".id", "%q is also a payer (%s); a municipality is either", p.ID, q.Name)
+			}
+		}
+		if p.Language != "" {
+			ce.add(key+".language", "not used: non-participants get no documents")
+		}
+	}
 }
 
 func (c *Config) validateCostSharing(ce *configError) {

@@ -47,8 +47,11 @@ type Manifest struct {
 	// a cycle with no activities at all).
 	ActivityBasis string          `json:"activity_basis"`
 	Allocation    []AllocationRow `json:"allocation"`
-	Documents     []Document      `json:"documents"`
-	Appendix      *Appendix       `json:"appendix,omitempty"`
+	// Unattributed are the cycle's activity events that bill nobody; absent
+	// when no activities were read (an estimate).
+	Unattributed *Unattributed `json:"unattributed,omitempty"`
+	Documents    []Document    `json:"documents"`
+	Appendix     *Appendix     `json:"appendix,omitempty"`
 }
 
 // Appendix names the run's summary appendix files.
@@ -86,6 +89,50 @@ type AllocationRow struct {
 	PopulationAmount compute.Money `json:"population_amount"`
 	ActivityAmount   compute.Money `json:"activity_amount"`
 	Total            compute.Money `json:"total"`
+}
+
+// Unattributed counts the events not billed (SPEC 2.2, 4.4): of
+// municipalities that are not payers, and of unknown or empty ones, with the
+// first few rows.
+type Unattributed struct {
+	NonParticipant int64             `json:"non_participant"`
+	Unknown        int64             `json:"unknown"`
+	ByType         UnattributedTypes `json:"by_type"`
+	Rows           []UnattributedRow `json:"rows"`
+}
+
+// UnattributedTypes are the unattributed events by activity type.
+type UnattributedTypes struct {
+	NonParticipant map[string]int64 `json:"non_participant"`
+	Unknown        map[string]int64 `json:"unknown"`
+}
+
+// UnattributedRow is where one unattributed event is.
+type UnattributedRow struct {
+	File         string `json:"file"`
+	Row          int    `json:"row"`
+	Municipality string `json:"municipality"`
+	Reason       string `json:"reason"` // "non_participant" or "unknown"
+}
+
+// NewUnattributed builds the manifest's unattributed section from the
+// counts by type; rows are as given.
+func NewUnattributed(nonParticipant, unknown compute.ActivityCounts, rows []UnattributedRow) *Unattributed {
+	byType := func(c compute.ActivityCounts) map[string]int64 {
+		m := make(map[string]int64, compute.NumActivityTypes)
+		for _, t := range compute.ActivityTypes {
+			m[t.String()] = c[t]
+		}
+		return m
+	}
+	if rows == nil {
+		rows = []UnattributedRow{}
+	}
+	return &Unattributed{
+		NonParticipant: nonParticipant.Total(), Unknown: unknown.Total(),
+		ByType: UnattributedTypes{NonParticipant: byType(nonParticipant), Unknown: byType(unknown)},
+		Rows:   rows,
+	}
 }
 
 // Document is one invoice or credit note. Estimates have none.
