@@ -107,14 +107,14 @@ func (o Outcome) String() string {
 // Tally counts a period's activity events per payer and type (SPEC 2.2): an event outside the
 // period is ignored, an event whose source and id were seen before is counted once, and an
 // event of a non-participant or an unknown municipality is counted as unattributed. Only the
-// keys of the events inside the period are kept, 16 bytes each plus the map's overhead.
+// keys of the events inside the period are kept, in 12 to 24 bytes each (see keySet).
 type Tally struct {
 	from, to int // the period as yyyymmdd
 	// Payers are the counts of each payer, by the index events are attributed with.
 	Payers []ActivityCounts
 	// NonParticipant and Unknown are the unattributed events by type.
 	NonParticipant, Unknown ActivityCounts
-	seen                    map[EventKey]struct{}
+	seen                    keySet
 }
 
 // NewTally counts events of period for payers payers.
@@ -123,7 +123,6 @@ func NewTally(period Period, payers int) *Tally {
 		from:   dateKey(period.From),
 		to:     dateKey(period.To),
 		Payers: make([]ActivityCounts, payers),
-		seen:   map[EventKey]struct{}{},
 	}
 }
 
@@ -137,11 +136,8 @@ func (t *Tally) Add(date Date, to int, typ ActivityType, key *EventKey) Outcome 
 	if d := dateKey(date); d < t.from || d > t.to {
 		return OutOfPeriod
 	}
-	if key != nil {
-		if _, dup := t.seen[*key]; dup {
-			return Duplicate
-		}
-		t.seen[*key] = struct{}{}
+	if key != nil && !t.seen.add(key) {
+		return Duplicate
 	}
 	switch to {
 	case NonParticipant:
@@ -156,7 +152,7 @@ func (t *Tally) Add(date Date, to int, typ ActivityType, key *EventKey) Outcome 
 }
 
 // Keys is how many distinct event keys the tally holds.
-func (t *Tally) Keys() int { return len(t.seen) }
+func (t *Tally) Keys() int { return t.seen.len() }
 
 // OutcomeCounts are how many events had each outcome.
 type OutcomeCounts [numOutcomes]int64

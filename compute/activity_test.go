@@ -72,3 +72,24 @@ func BenchmarkTallyAdd(b *testing.B) {
 		tl.Add(Date{2021, 3, 1 + i%28}, i%26, ActivityType(i%NumActivityTypes), &keys[i])
 	}
 }
+
+// TestKeySet adds many keys, each twice, across several growths.
+func TestKeySet(t *testing.T) {
+	var s keySet
+	const n = 50_000
+	for round := 0; round < 2; round++ {
+		for i := 0; i < n; i++ {
+			k := NewEventKey("crm", string(rune(i+1)))
+			if got := s.add(&k); got != (round == 0) {
+				t.Fatalf("round %d, key %d: add = %v", round, i, got)
+			}
+		}
+	}
+	if s.len() != n || len(s.slots) < n || len(s.slots)*maxLoad < n*16 {
+		t.Errorf("len %d in %d slots", s.len(), len(s.slots))
+	}
+	var zero EventKey // a key whose first bits are 0 is not taken for an empty slot
+	if !s.add(&zero) || s.add(&zero) {
+		t.Error("the zero key is not kept")
+	}
+}
