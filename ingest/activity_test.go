@@ -31,6 +31,18 @@ func eventLine(e Event) string {
 	return fmt.Sprintf("%d %s %q %s %q %q", e.Row, e.Date, e.Municipality, typ, e.Source, e.ID)
 }
 
+// sameEvents compares events with their lines (see eventLine).
+func sameEvents(t *testing.T, got []Event, want []string) {
+	t.Helper()
+	lines := make([]string, len(got))
+	for i, e := range got {
+		lines[i] = eventLine(e)
+	}
+	if strings.Join(lines, "\n") != strings.Join(want, "\n") {
+		t.Errorf("got\n%s\nwant\n%s", strings.Join(lines, "\n"), strings.Join(want, "\n"))
+	}
+}
+
 const canonical = `aika;kunta;tyyppi;tunniste
 31.1.2021 14:05;Turku;puhelu;a1
 1.2.2021 0:00:00;KU853;Käynti;a2
@@ -106,14 +118,7 @@ func TestReadActivitiesTypesAndSources(t *testing.T) {
 		`8 2021-05-03 "Turku" ignored "phone" "7"`,
 		`9 2021-05-03 "Turku" call "phone" "8"`,
 	}
-	for i, e := range got {
-		if i >= len(want) || eventLine(e) != want[i] {
-			t.Errorf("event %d: got %s", i, eventLine(e))
-		}
-	}
-	if len(got) != len(want) {
-		t.Errorf("got %d events, want %d", len(got), len(want))
-	}
+	sameEvents(t, got, want)
 }
 
 // phoneExport is a contact-centre export with its own column names and no type column.
@@ -134,14 +139,7 @@ func TestReadActivitiesMapping(t *testing.T) {
 		`3 2021-01-04 "TURKU" call "puhelin" "P2100002"`,
 		`4 2021-01-04 "" call "puhelin" "P2100003"`,
 	}
-	for i, e := range got {
-		if i >= len(want) || eventLine(e) != want[i] {
-			t.Errorf("event %d: got %s", i, eventLine(e))
-		}
-	}
-	if len(got) != len(want) {
-		t.Errorf("got %d events, want %d", len(got), len(want))
-	}
+	sameEvents(t, got, want)
 
 	// Without the mapping the same file lacks the canonical columns.
 	_, err = readEvents(t, []byte(phoneExport), ActivityMapping{})
@@ -297,13 +295,7 @@ func TestReadActivitiesXLSX(t *testing.T) {
 		`5 2021-02-01 "Pargas" visit "crm" "1002"`,
 		`7 2021-02-01 "853" chat "crm" "1003"`, // 01:00 at +03:00 is midnight in Helsinki
 	}
-	var lines []string
-	for _, e := range got {
-		lines = append(lines, eventLine(e))
-	}
-	if strings.Join(lines, "\n") != strings.Join(want, "\n") {
-		t.Errorf("got\n%s\nwant\n%s", strings.Join(lines, "\n"), strings.Join(want, "\n"))
-	}
+	sameEvents(t, got, want)
 
 	// A bad cell names the sheet, row and column.
 	_, err = readEvents(t, activityWorkbook(t, "kirje"), ActivityMapping{})

@@ -42,19 +42,11 @@ func (m *Main) runEstimate(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	popPath, err := populationPath(*popFlag, cfg)
-	if err != nil {
-		return err
-	}
-	pop, popInput, err := readPopulation(popPath)
+	_, popInput, shares, err := payerPopulations(*popFlag, cfg)
 	if err != nil {
 		return err
 	}
 	cs := cfg.CostSharing
-	shares, err := referencePopulations(pop, cfg.Payers, cs.PopulationReference.d.Year, cs.AgeLimit)
-	if err != nil {
-		return err
-	}
 	budget, err := compute.SplitComponents(cs.Budget.m, cs.PopulationWeight.d)
 	if err != nil {
 		return &inputError{fmt.Errorf("configuration %s: cost_sharing: %w", cfg.path, err)}

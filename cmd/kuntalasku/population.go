@@ -50,6 +50,25 @@ func readPopulation(path string) (*ingest.Population, manifest.Input, error) {
 	return pop, in, nil
 }
 
+// payerPopulations reads the population file (--population, else the
+// configured one) and finds each payer's reference population.
+func payerPopulations(flagPath string, cfg *Config) (*ingest.Population, manifest.Input, []compute.Share, error) {
+	path, err := populationPath(flagPath, cfg)
+	if err != nil {
+		return nil, manifest.Input{}, nil, err
+	}
+	pop, in, err := readPopulation(path)
+	if err != nil {
+		return nil, in, nil, err
+	}
+	cs := cfg.CostSharing
+	shares, err := referencePopulations(pop, cfg.Payers, cs.PopulationReference.d.Year, cs.AgeLimit)
+	if err != nil {
+		return nil, in, nil, err
+	}
+	return pop, in, shares, nil
+}
+
 // referencePopulations finds each payer's residents aged ageLimit or over in
 // year. Every payer that cannot be found or counted is reported at once.
 func referencePopulations(pop *ingest.Population, payers []PayerConfig, year, ageLimit int) ([]compute.Share, error) {

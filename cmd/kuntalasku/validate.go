@@ -54,19 +54,11 @@ func (m *Main) runValidate(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	popPath, err := populationPath(*popFlag, cfg)
-	if err != nil {
-		return err
-	}
-	pop, _, err := readPopulation(popPath)
+	pop, popInput, shares, err := payerPopulations(*popFlag, cfg)
 	if err != nil {
 		return err
 	}
 	cs := cfg.CostSharing
-	shares, err := referencePopulations(pop, cfg.Payers, cs.PopulationReference.d.Year, cs.AgeLimit)
-	if err != nil {
-		return err
-	}
 	count, err := countActivities(files, cfg, pop, period, func(file string, rows int64) {
 		fmt.Fprintf(m.Stderr, "%s: %d rows read\n", file, rows)
 	})
@@ -85,7 +77,7 @@ func (m *Main) runValidate(ctx context.Context, args []string) error {
 		aged += s.Population
 	}
 	fmt.Fprintf(w, "Population %s: %s residents aged %d or over on 31.12.%d in the %d payers.\n",
-		popPath, loc.Int(aged), cs.AgeLimit, cs.PopulationReference.d.Year, len(shares))
+		popInput.Path, loc.Int(aged), cs.AgeLimit, cs.PopulationReference.d.Year, len(shares))
 	fmt.Fprintf(w, "\nActivities of %s (%s – %s):\n", what, loc.Date(period.From), loc.Date(period.To))
 	printSources(w, count, loc)
 	printUnattributed(w, count, loc)
