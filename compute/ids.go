@@ -89,3 +89,31 @@ func CheckIBAN(s string) error {
 	}
 	return nil
 }
+
+// CheckOVT validates a Finnish e-invoice address (OVT): "0037" + the 8 digits
+// of a valid Business ID + an optional suffix of up to 5 alphanumerics
+// (1572860-0 → 003715728600, 00371572860012345).
+func CheckOVT(s string) error {
+	const example = "such as 003715728600"
+	if len(s) < 12 || len(s) > 17 {
+		return fmt.Errorf("e-invoice address (OVT) %q has %d characters; expected 12 to 17: 0037, the eight digits of a business ID and at most five more letters or digits, %s", s, len(s), example)
+	}
+	if s[:4] != "0037" {
+		return fmt.Errorf("e-invoice address (OVT) %q: expected it to begin with 0037, the code of Finland, %s", s, example)
+	}
+	for i := 4; i < 12; i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return fmt.Errorf("e-invoice address (OVT) %q: expected the eight digits of a business ID after 0037, %s", s, example)
+		}
+	}
+	if err := CheckBusinessID(s[4:11] + "-" + s[11:12]); err != nil {
+		return fmt.Errorf("e-invoice address (OVT) %q: digits 5 to 12 are not a valid business ID: %w", s, err)
+	}
+	for i := 12; i < len(s); i++ {
+		c := s[i]
+		if !(c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z') {
+			return fmt.Errorf("e-invoice address (OVT) %q: unexpected %q; the suffix after the business ID may hold only letters and digits", s, c)
+		}
+	}
+	return nil
+}

@@ -1,6 +1,9 @@
 package compute
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestCheckBusinessID(t *testing.T) {
 	for _, id := range []string{"1790235-0", "1643256-1", "0114162-2", "1633241-3", "2617416-4", "1629284-5",
@@ -30,5 +33,33 @@ func TestCheckIBAN(t *testing.T) {
 		if err := CheckIBAN(s); err == nil {
 			t.Errorf("CheckIBAN(%q) accepted an invalid IBAN", s)
 		}
+	}
+}
+
+func TestCheckOVT(t *testing.T) {
+	for _, s := range []string{"003715728600", "00371572860012345", "0037157286001", "003715728600ABC", "003726174164", "003701141622"} {
+		if err := CheckOVT(s); err != nil {
+			t.Errorf("CheckOVT(%q): %v", s, err)
+		}
+	}
+	tests := []struct{ name, in, wantErr string }{
+		{"wrong prefix", "004415728600", "begin with 0037"},
+		{"Swedish prefix", "000715728600", "begin with 0037"},
+		{"bad business ID check", "003715728601", "not a valid business ID"},
+		{"never issued business ID", "003733624384", "not a valid business ID"},
+		{"suffix too long", "003715728600123456", "expected 12 to 17"},
+		{"too short", "00371572860", "expected 12 to 17"},
+		{"hyphen kept", "00371572860-0", "business ID"},
+		{"letter in business ID", "00371572A600", "eight digits"},
+		{"space in suffix", "003715728600 12", "unexpected"},
+		{"empty", "", "expected 12 to 17"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := CheckOVT(tt.in)
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Errorf("CheckOVT(%q) = %v, want an error containing %q", tt.in, err, tt.wantErr)
+			}
+		})
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/go-pdf/fpdf"
 	"github.com/kuntalasku/kuntalasku/templates"
@@ -23,7 +24,7 @@ func AppendixPDF(a *Appendix) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("appendix: %w", err)
 	}
-	pdf := newPDF(a, l.Title)
+	pdf := newPDF(a.Created, a.Seller, l.Title)
 	pdf.SetHeaderFunc(func() {
 		pdf.SetFont(fontFamily, "", 8)
 		pdf.SetTextColor(90, 90, 90)
@@ -251,18 +252,18 @@ const fontFamily = "Go"
 
 // newPDF starts an A4 document with the embedded fonts and fixed metadata, so
 // that the same inputs give the same bytes.
-func newPDF(a *Appendix, title string) *fpdf.Fpdf {
+func newPDF(created time.Time, author, title string) *fpdf.Fpdf {
 	pdf := fpdf.New("P", "mm", "A4", "")
 	pdf.SetMargins(margin, margin+2, margin)
 	pdf.SetAutoPageBreak(true, margin+4)
 	pdf.SetCompression(true)
 	pdf.SetCatalogSort(true)
-	pdf.SetCreationDate(a.Created)
-	pdf.SetModificationDate(a.Created)
+	pdf.SetCreationDate(created)
+	pdf.SetModificationDate(created)
 	pdf.SetProducer("kuntalasku", true)
 	pdf.SetCreator("kuntalasku", true)
 	pdf.SetTitle(title, true)
-	pdf.SetAuthor(a.Seller, true)
+	pdf.SetAuthor(author, true)
 	pdf.AliasNbPages("{nb}")
 	pdf.AddUTF8FontFromBytes(fontFamily, "", templates.FontRegular)
 	pdf.AddUTF8FontFromBytes(fontFamily, "B", templates.FontBold)
