@@ -45,6 +45,68 @@ func NewStage(final string) (*Stage, error) {
 	return &Stage{final: final, tmp: tmp}, nil
 }
 
+// NewStageNamed starts building the folder final under the hidden sibling
+// name (such as ".2021-01.run-7"), so that a folder left by a crash can be
+// found again by its name: one whose run was committed is published with
+// Publish, one whose run was not is removed. A leftover folder of that name
+// is removed first.
+func NewStageNamed(final, name string) (*Stage, error) {
+	final = filepath.Clean(final)
+	if name == "" || name != filepath.Base(name) || name[0] != '.' {
+		return nil, fmt.Errorf("stage %s: %q is not a hidden folder name", final, name)
+	}
+	parent := filepath.Dir(final)
+	if err := os.MkdirAll(parent, DirPerm); err != nil {
+		return nil, fmt.Errorf("create output folder: %w", err)
+	}
+	tmp := filepath.Join(parent, name)
+	if err := os.RemoveAll(tmp); err != nil {
+		return nil, fmt.Errorf("remove the leftover %s: %w", tmp, err)
+	}
+	if err := os.Mkdir(tmp, DirPerm); err != nil {
+		return nil, fmt.Errorf("create output folder: %w", err)
+	}
+	return &Stage{final: final, tmp: tmp}, nil
+}
+
+// Dir is the staged folder's current path.
+func (s *Stage) Dir() string { return s.tmp }
+
+// Sync makes everything written so far durable: the files are synced as they
+// are written, this syncs the folders that hold them.
+func (s *Stage) Sync() error {
+	if err := syncFolders(s.tmp); err != nil {
+		return fmt.Errorf("sync %s: %w", s.tmp, err)
+	}
+	return syncDir(filepath.Dir(s.tmp))
+}
+
+// Keep gives up the staged folder without removing it: Abort then does
+// nothing. Used once a ledger has committed the run the folder holds, when
+// the folder must survive until Publish moves it into place.
+func (s *Stage) Keep() { s.done = true }
+
+// Publish moves the staged folder into place at final, unless final exists
+// already (then it reports false and leaves both alone). A missing staged
+// folder is an error wrapping os.ErrNotExist.
+func Publish(staged, final string) (bool, error) {
+	if _, err := os.Lstat(final); err == nil {
+		return false, nil
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return false, fmt.Errorf("publish %s: %w", final, err)
+	}
+	if err := os.Rename(staged, final); err != nil {
+		if _, statErr := os.Lstat(final); statErr == nil {
+			return false, nil // another process published it first
+		}
+		return false, fmt.Errorf("publish %s: %w", final, err)
+	}
+	if err := syncDir(filepath.Dir(final)); err != nil {
+		return true, fmt.Errorf("publish %s: %w", final, err)
+	}
+	return true, nil
+}
+
 // Final is the path the folder will have once committed.
 func (s *Stage) Final() string { return s.final }
 

@@ -76,3 +76,27 @@ func TestStage(t *testing.T) {
 		t.Error("Abort after Commit removed the committed folder")
 	}
 }
+
+func TestName(t *testing.T) {
+	tests := []struct {
+		parts []string
+		want  string
+	}{
+		{[]string{"VSA-2021-000001", "019", "Aura"}, "vsa-2021-000001-019-aura"},
+		{[]string{"VSA-2021-000003", "322", "Kemiönsaari"}, "vsa-2021-000003-322-kemionsaari"},
+		{[]string{"x", "S:t Mårtens"}, "x-s-t-martens"},
+		{[]string{"../../etc/passwd"}, "etc-passwd"},
+		{[]string{".hidden", "/abs\\path"}, "hidden-abs-path"},
+		{[]string{"", "  ", "…"}, "document"},
+		{[]string{"Åbo\x00\n"}, "abo"},
+	}
+	for _, tt := range tests {
+		got := Name(tt.parts...)
+		if got != tt.want {
+			t.Errorf("Name(%q) = %q, want %q", tt.parts, got, tt.want)
+		}
+		if !filepath.IsLocal(got) || got != filepath.Base(got) || got[0] == '.' {
+			t.Errorf("Name(%q) = %q is not a plain local file name", tt.parts, got)
+		}
+	}
+}
