@@ -33,7 +33,18 @@ type Appendix struct {
 	// Unattributed are the events of the cycle that bill nobody; nil with
 	// Activities.
 	Unattributed *Unattributed
-	Inputs       []Input
+	// Documents are the run's invoices and credit notes; nil for an estimate.
+	Documents []AppendixDocument
+	Inputs    []Input
+}
+
+// AppendixDocument is one document of the run, as the appendix lists it.
+type AppendixDocument struct {
+	Payer     string // the payer's name
+	Number    string
+	Reference compute.Reference
+	DueDate   compute.Date // zero on a credit note
+	Total     compute.Money
 }
 
 // Unattributed are activity events no payer is billed for (SPEC 2.2).
@@ -72,9 +83,11 @@ type appendixLayout struct {
 	Unattributed     *table `json:"unattributed,omitempty"`
 	UnattributedRows *table `json:"unattributed_rows,omitempty"`
 	NoneUnattributed string `json:"none_unattributed,omitempty"`
-	Inputs           table  `json:"inputs"`
-	Prepared         string `json:"prepared"`
-	Page             string `json:"page"` // the page number text, with {nb} for the page count
+	// Documents are the run's invoices; nil for an estimate.
+	Documents *table `json:"documents,omitempty"`
+	Inputs    table  `json:"inputs"`
+	Prepared  string `json:"prepared"`
+	Page      string `json:"page"` // the page number text, with {nb} for the page count
 }
 
 // table is a table of texts; Numeric marks right-aligned columns.
@@ -189,6 +202,22 @@ func (a *Appendix) layout() (*appendixLayout, error) {
 		if err := a.activityTables(l, loc, tx); err != nil {
 			return nil, err
 		}
+	}
+	if a.Documents != nil {
+		d := &table{Title: tx.T("documents_title", nil),
+			Header:  []string{tx.T("col_municipality", nil), tx.T("inv_number", nil), tx.T("inv_reference", nil), tx.T("inv_due", nil), tx.T("col_total", nil)},
+			Numeric: []bool{false, false, false, false, true}}
+		var total compute.Money
+		for _, doc := range a.Documents {
+			due := ""
+			if !doc.DueDate.IsZero() {
+				due = loc.Date(doc.DueDate)
+			}
+			d.Rows = append(d.Rows, []string{doc.Payer, doc.Number, doc.Reference.Grouped(), due, loc.Amount(doc.Total)})
+			total += doc.Total
+		}
+		d.Total = []string{tx.T("total", nil), "", "", "", loc.Amount(total)}
+		l.Documents = d
 	}
 	l.Inputs = table{Title: tx.T("inputs", nil), Header: []string{"", "", "SHA-256"}, Numeric: []bool{false, false, false}}
 	for _, in := range a.Inputs {

@@ -86,6 +86,9 @@ func AppendixPDF(a *Appendix) ([]byte, error) {
 		pdf.SetFont(fontFamily, "", 8.5)
 		pdf.MultiCell(contentW, 4.2, l.NoneUnattributed, "", "L", false)
 	}
+	if l.Documents != nil {
+		drawTitledTable(pdf, *l.Documents)
+	}
 	drawInputs(pdf, l.Inputs)
 	return output(pdf)
 }
@@ -234,15 +237,23 @@ func drawInputs(pdf *fpdf.Fpdf, t table) {
 	}
 	pdf.SetFont(fontFamily, "B", 11)
 	pdf.CellFormat(contentW, 6, t.Title, "", 1, "L", false, 0, "")
+	// The label column is as wide as the widest label ("Suoritteet
+	// (asiakastiedot)"), at least 30 mm.
+	pdf.SetFont(fontFamily, "B", 8)
+	labelW := 30.0
+	for _, row := range t.Rows {
+		labelW = max(labelW, pdf.GetStringWidth(row[0])+3)
+	}
+	labelW = min(labelW, contentW/2)
 	for _, row := range t.Rows {
 		pdf.SetFont(fontFamily, "B", 8)
-		pdf.CellFormat(30, 4, row[0], "", 0, "L", false, 0, "")
+		pdf.CellFormat(labelW, 4, row[0], "", 0, "L", false, 0, "")
 		pdf.SetFont(fontFamily, "", 8)
-		pdf.MultiCell(contentW-30, 4, row[1], "", "L", false)
-		pdf.SetX(margin + 30)
+		pdf.MultiCell(contentW-labelW, 4, row[1], "", "L", false)
+		pdf.SetX(margin + labelW)
 		pdf.SetFont(fontFamily, "", 7)
 		pdf.SetTextColor(80, 80, 80)
-		pdf.CellFormat(contentW-30, 4, t.Header[2]+" "+row[2], "", 1, "L", false, 0, "")
+		pdf.CellFormat(contentW-labelW, 4, t.Header[2]+" "+row[2], "", 1, "L", false, 0, "")
 		pdf.SetTextColor(0, 0, 0)
 	}
 }

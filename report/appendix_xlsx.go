@@ -44,6 +44,13 @@ func AppendixXLSX(a *Appendix) ([]byte, error) {
 			return nil, err
 		}
 	}
+	documents := ""
+	if l.Documents != nil {
+		documents = tx.T("sheet_documents", nil)
+		if _, err := f.NewSheet(documents); err != nil {
+			return nil, err
+		}
+	}
 	if _, err := f.NewSheet(inputs); err != nil {
 		return nil, err
 	}
@@ -63,6 +70,11 @@ func AppendixXLSX(a *Appendix) ([]byte, error) {
 	}
 	if activities != "" {
 		if err := writeActivitiesSheet(f, activities, a, l, st); err != nil {
+			return nil, fmt.Errorf("appendix workbook: %w", err)
+		}
+	}
+	if documents != "" {
+		if err := writeDocumentsSheet(f, documents, a, l, st); err != nil {
 			return nil, fmt.Errorf("appendix workbook: %w", err)
 		}
 	}
@@ -237,6 +249,39 @@ func writeActivitiesSheet(f *excelize.File, sheet string, a *Appendix, l *append
 	if l.NoneUnattributed != "" {
 		rows = append(rows, []any{}, []any{l.NoneUnattributed})
 	}
+	for i, r := range rows {
+		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		if err := sw.SetRow(cell, r); err != nil {
+			return err
+		}
+	}
+	return sw.Flush()
+}
+
+// writeDocumentsSheet lists the run's documents, amounts as numbers.
+func writeDocumentsSheet(f *excelize.File, sheet string, a *Appendix, l *appendixLayout, st *styles) error {
+	sw, err := f.NewStreamWriter(sheet)
+	if err != nil {
+		return err
+	}
+	for col, w := range []float64{22, 18, 18, 12, 15} {
+		if err := sw.SetColWidth(col+1, col+1, w); err != nil {
+			return err
+		}
+	}
+	t := l.Documents
+	rows := [][]any{{excelize.Cell{StyleID: st.title, Value: t.Title}}}
+	header := make([]any, len(t.Header))
+	for i, h := range t.Header {
+		header[i] = excelize.Cell{StyleID: st.header, Value: h}
+	}
+	rows = append(rows, header)
+	for i, d := range a.Documents {
+		rows = append(rows, []any{t.Rows[i][0], d.Number, t.Rows[i][2], t.Rows[i][3], excelize.Cell{StyleID: st.money, Value: euros(d.Total)}})
+	}
+	last := len(rows)
+	rows = append(rows, []any{excelize.Cell{StyleID: st.bold, Value: t.Total[0]}, nil, nil, nil,
+		excelize.Cell{StyleID: st.boldMoney, Formula: fmt.Sprintf("SUM(E3:E%d)", last)}})
 	for i, r := range rows {
 		cell, _ := excelize.CoordinatesToCellName(1, i+1)
 		if err := sw.SetRow(cell, r); err != nil {

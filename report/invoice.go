@@ -20,8 +20,11 @@ type Invoice struct {
 	DueDate     compute.Date
 	PaymentDays int
 	From, To    compute.Date // the billing period
-	Seller      Party
-	Buyer       Party
+	// Service is what was delivered: the shared service's name in the payer's
+	// language, printed above the lines.
+	Service string
+	Seller  Party
+	Buyer   Party
 	// BuyerReference is the buyer's own reference ("Viitteenne"), if any.
 	BuyerReference string
 	Reference      compute.Reference
@@ -134,13 +137,15 @@ type invoiceLayout struct {
 	Seller []string    `json:"seller"` // the sender block, top left
 	Buyer  []string    `json:"buyer"`  // the address, placed for a window envelope
 	Data   [][2]string `json:"data"`   // invoice data, label and value
-	Lines  table       `json:"lines"`
-	Bases  []string    `json:"bases"` // each line's basis, under its description
-	VAT    table       `json:"vat"`
-	Totals [][2]string `json:"totals"`
-	Notes  []string    `json:"notes"`
-	Footer [][]string  `json:"footer"` // columns of the seller's details
-	Slip   *slipLayout `json:"slip,omitempty"`
+	// Service is the shared service, above the lines.
+	Service string      `json:"service,omitempty"`
+	Lines   table       `json:"lines"`
+	Bases   []string    `json:"bases"` // each line's basis, under its description
+	VAT     table       `json:"vat"`
+	Totals  [][2]string `json:"totals"`
+	Notes   []string    `json:"notes"`
+	Footer  [][]string  `json:"footer"` // columns of the seller's details
+	Slip    *slipLayout `json:"slip,omitempty"`
 }
 
 // slipLayout is the payment slip (tilisiirto) at the bottom of page 1.
@@ -177,9 +182,10 @@ func (inv *Invoice) layout() (*invoiceLayout, error) {
 	}
 	total := net + vat
 	l := &invoiceLayout{
-		Page:   tx.T("page", map[string]any{"Page": "{page}", "Pages": "{nb}"}),
-		Seller: inv.Seller.address(),
-		Buyer:  inv.Buyer.address(),
+		Page:    tx.T("page", map[string]any{"Page": "{page}", "Pages": "{nb}"}),
+		Seller:  inv.Seller.address(),
+		Buyer:   inv.Buyer.address(),
+		Service: inv.Service,
 	}
 	if inv.IsCredit() {
 		l.Title = tx.T("credit_title", nil)

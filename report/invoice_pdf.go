@@ -117,6 +117,11 @@ func drawInvoiceLines(pdf *fpdf.Fpdf, l *invoiceLayout, bottom float64) (float64
 	}
 	w[0] = invRight - invLeft - used
 	y := linesTop
+	if l.Service != "" {
+		pdf.SetFont(fontFamily, "B", 10)
+		pdf.SetXY(invLeft, y-6.5)
+		fitText(pdf, invRight-invLeft, 5, "B", 10, l.Service, "L")
+	}
 	pdf.SetFillColor(226, 232, 240)
 	pdf.Rect(invLeft, y, invRight-invLeft, 6, "F")
 	pdf.SetFont(fontFamily, "B", 8)

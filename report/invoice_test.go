@@ -27,6 +27,12 @@ var testSeller = Party{
 
 // buyers are the test invoices' payers: Turku in Finnish, Pargas in
 // Swedish, Aura in English.
+var services = map[string]string{
+	"fi": "Ikääntyneiden keskitetty asiakas- ja palveluohjaus",
+	"sv": "Centraliserad klient- och servicehandledning för äldre",
+	"en": "Centralised client and service guidance for older people",
+}
+
 var buyers = map[string]Party{
 	"fi": {Name: "Turun kaupunki", Unit: "Hyvinvointitoimiala", Street: "PL 355", Postcode: "20101", City: "Turku", BusinessID: "0204819-8", EInvoiceAddress: "003702048198", EInvoiceOperator: "003721291126"},
 	"sv": {Name: "Pargas stad", Street: "Strandvägen 28", Postcode: "21600", City: "Pargas", BusinessID: "0136751-4"},
@@ -55,6 +61,7 @@ func testInvoice(t *testing.T, lang string) *Invoice {
 		Lang: lang, Number: "VSA-2021-000123",
 		IssueDate: compute.Date{Year: 2021, Month: 4, Day: 1}, DueDate: compute.Date{Year: 2021, Month: 4, Day: 15}, PaymentDays: 14,
 		From: from, To: to, Seller: testSeller,
+		Service:   services[lang],
 		Buyer:     buyers[lang],
 		Reference: ref, Lines: lines,
 		Created: time.Date(2021, 4, 1, 6, 0, 0, 0, time.UTC),
