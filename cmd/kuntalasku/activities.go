@@ -14,6 +14,7 @@ import (
 	"github.com/kuntalasku/kuntalasku/compute"
 	"github.com/kuntalasku/kuntalasku/ingest"
 	"github.com/kuntalasku/kuntalasku/output/manifest"
+	"github.com/kuntalasku/kuntalasku/report"
 )
 
 // activityFile is one activity export to read and how.
@@ -178,4 +179,22 @@ func (c *activityCount) readFile(f activityFile, sc *sourceCount, dir *ingest.Di
 	}
 	in.SHA256 = hex.EncodeToString(h.Sum(nil))
 	return in, nil
+}
+
+// manifestRows are the first unattributed rows as the manifest lists them.
+func (c *activityCount) manifestRows() []manifest.UnattributedRow {
+	rows := make([]manifest.UnattributedRow, len(c.Unattributed))
+	for i, r := range c.Unattributed {
+		rows[i] = manifest.UnattributedRow{File: r.File, Row: r.Row, Municipality: r.Municipality, Reason: r.Reason}
+	}
+	return rows
+}
+
+// reportUnattributed is the appendix's view of the events that bill nobody.
+func (c *activityCount) reportUnattributed() *report.Unattributed {
+	u := &report.Unattributed{NonParticipant: c.Tally.NonParticipant, Unknown: c.Tally.Unknown}
+	for _, r := range c.Unattributed {
+		u.Rows = append(u.Rows, report.UnattributedRow{File: r.File, Row: r.Row, Municipality: r.Municipality, NonParticipant: r.Reason == "non_participant"})
+	}
+	return u
 }

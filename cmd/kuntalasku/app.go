@@ -25,6 +25,8 @@ type command struct {
 
 func commands() []command {
 	return []command{
+		{"run", "invoice one cycle: numbers, invoice PDFs, the appendix and the manifest, recorded in the ledger", (*Main).runRun},
+		{"ledger", "list the ledger's documents or show one", (*Main).runLedger},
 		{"estimate", "the cost-sharing estimate of the whole period, activities assumed to follow population", (*Main).runEstimate},
 		{"validate", "check the configuration and the inputs and report what they hold; writes nothing", (*Main).runValidate},
 	}

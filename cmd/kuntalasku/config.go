@@ -78,6 +78,8 @@ type CostSharingConfig struct {
 	ActivityWeight      decimalValue `toml:"activity_weight"`
 	AgeLimit            int          `toml:"age_limit"`
 	PopulationReference dateValue    `toml:"population_reference"`
+	// VATRate is the lines' VAT rate in percent; "0" (outside VAT) when absent.
+	VATRate decimalValue `toml:"vat_rate"`
 }
 
 // InputsConfig locates the input files.
@@ -85,17 +87,36 @@ type InputsConfig struct {
 	Population string `toml:"population"`
 }
 
-// OutputConfig locates the output folder.
+// OutputConfig locates the output folder and the ledger.
 type OutputConfig struct {
-	Dir string `toml:"dir"`
+	Dir    string `toml:"dir"`
+	Ledger string `toml:"ledger"`
 }
 
-// PayerConfig is one payer: a participating municipality.
+// PayerConfig is one payer: a participating municipality, with its billing
+// details.
 type PayerConfig struct {
 	ID       string `toml:"id"`
 	Name     string `toml:"name"`
 	NameSV   string `toml:"name_sv"`
 	Language string `toml:"language"`
+
+	Unit             string `toml:"unit"`
+	Street           string `toml:"street"`
+	Postcode         string `toml:"postcode"`
+	City             string `toml:"city"`
+	BusinessID       string `toml:"business_id"`
+	EInvoiceAddress  string `toml:"einvoice_address"`
+	EInvoiceOperator string `toml:"einvoice_operator"`
+	BuyerReference   string `toml:"buyer_reference"`
+	// PaymentDays replaces the scheme's payment_days for this payer.
+	PaymentDays *int `toml:"payment_days"`
+}
+
+// billing reports whether any billing detail is set.
+func (p *PayerConfig) billing() bool {
+	return p.Unit != "" || p.Street != "" || p.Postcode != "" || p.City != "" || p.BusinessID != "" ||
+		p.EInvoiceAddress != "" || p.EInvoiceOperator != "" || p.BuyerReference != "" || p.PaymentDays != nil
 }
 
 // configError is every problem found in a configuration file, one per line.
@@ -218,8 +239,8 @@ func (c *Config) validate(ce *configError) {
 				ce.add(key+".id", "%q is also a payer (%s); a municipality is either", p.ID, q.Name)
 			}
 		}
-		if p.Language != "" {
-			ce.add(key+".language", "not used: non-participants get no documents")
+		if p.Language != "" || p.billing() {
+			ce.add(key, "only id, name and name_sv are used: non-participants get no documents")
 		}
 	}
 }
@@ -251,6 +272,9 @@ func (c *Config) validateCostSharing(ce *configError) {
 	} else if d := cs.PopulationReference.d; d.Month != time.December || d.Day != 31 {
 		ce.add("cost_sharing.population_reference", "%s: Statistics Finland's population is on 31 December; expected YYYY-12-31", d)
 	}
+	if r := cs.VATRate.d; r.IsNegative() || r.GreaterThanOrEqual(decimal.NewFromInt(100)) {
+		ce.add("cost_sharing.vat_rate", "%s: expected a VAT rate in percent from 0 to under 100, such as \"0\" (outside VAT) or \"25.5\"", r)
+	}
 }
 
 func (c *Config) validatePayers(ce *configError) {
@@ -280,6 +304,32 @@ func (c *Config) validatePayers(ce *configError) {
 		default:
 			ce.add(key+".language", "%q: expected fi, sv or en", p.Language)
 		}
+		p.validateBilling(ce, key)
+	}
+}
+
+// validateBilling checks a payer's billing details.
+func (p *PayerConfig) validateBilling(ce *configError, key string) {
+	for _, f := range []struct{ key, v string }{{"street", p.Street}, {"postcode", p.Postcode}, {"city", p.City}} {
+		if strings.TrimSpace(f.v) == "" {
+			ce.add(key+"."+f.key, "missing: a Finnish invoice must carry the buyer's address (street, postcode and city)")
+		}
+	}
+	if p.BusinessID != "" {
+		if err := compute.CheckBusinessID(p.BusinessID); err != nil {
+			ce.add(key+".business_id", "%v", err)
+		}
+	}
+	if a := p.EInvoiceAddress; strings.HasPrefix(a, "0037") {
+		if err := compute.CheckOVT(a); err != nil {
+			ce.add(key+".einvoice_address", "%v", err)
+		}
+	}
+	if (p.EInvoiceAddress == "") != (p.EInvoiceOperator == "") {
+		ce.add(key+".einvoice_address", "an e-invoice address needs its operator (einvoice_operator, such as \"003721291126\" or a BIC) and the other way round")
+	}
+	if d := p.PaymentDays; d != nil && (*d < 0 || *d > 90) {
+		ce.add(key+".payment_days", "%d: expected 0 to 90 days", *d)
 	}
 }
 
@@ -301,6 +351,23 @@ func (c *Config) Path(p string) string {
 func (c *Config) Period() compute.Period {
 	p, _ := compute.NewPeriod(c.CostSharing.PeriodStart.d, c.CostSharing.PeriodEnd.d)
 	return p
+}
+
+// LedgerPath is the ledger's file: output.ledger, else ledger.sqlite in the
+// output folder out.
+func (c *Config) LedgerPath(out string) string {
+	if c.Output.Ledger != "" {
+		return c.Path(c.Output.Ledger)
+	}
+	return filepath.Join(out, "ledger.sqlite")
+}
+
+// PaymentDays is a payer's payment terms in days.
+func (c *Config) PaymentDays(p *PayerConfig) int {
+	if p.PaymentDays != nil {
+		return *p.PaymentDays
+	}
+	return c.Scheme.PaymentDays
 }
 
 // Frequency is the billing frequency (valid after LoadConfig).

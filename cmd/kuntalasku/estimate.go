@@ -4,9 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"maps"
 	"path/filepath"
-	"slices"
 	"text/tabwriter"
 	"time"
 
@@ -60,12 +58,45 @@ func (m *Main) runEstimate(ctx context.Context, args []string) error {
 	}
 
 	period := cfg.Period()
-	man := &manifest.Manifest{
+	inputs := []manifest.Input{cfg.Input(), popInput}
+	man := newManifest(cfg, manifest.KindEstimate, period.ID(), created, inputs, budget, alloc)
+	data, err := manifest.Encode(man)
+	if err != nil {
+		return fmt.Errorf("estimate: encode manifest: %w", err)
+	}
+	app := newAppendix(cfg, true, period.From, period.To, created, budget, alloc, inputs)
+	folder := fmt.Sprintf("estimate-%s_%s", period.FirstMonth(), period.LastMonth())
+	stage, err := files.NewStage(filepath.Join(outDir(*outFlag, cfg), cfg.Scheme.ID, folder))
+	if err != nil {
+		return err
+	}
+	defer stage.Abort()
+	if err := writeAppendix(stage, app); err != nil {
+		return fmt.Errorf("estimate: %w", err)
+	}
+	if err := stage.WriteFile("manifest.json", data); err != nil {
+		return err
+	}
+	if err := stage.Commit(true); err != nil {
+		return err
+	}
+	dir := stage.Final()
+
+	fmt.Fprintf(m.Stdout, "%s — estimate %s … %s, activities assumed to follow population\n\n", cfg.Scheme.Name, period.From, period.To)
+	printAllocation(m.Stdout, alloc, cs.AgeLimit)
+	fmt.Fprintf(m.Stdout, "\nOutput: %s\n", dir)
+	return nil
+}
+
+// newManifest is the manifest of a run or an estimate without its documents.
+func newManifest(cfg *Config, kind, cycle string, created time.Time, inputs []manifest.Input, budget compute.Components, alloc compute.Allocation) *manifest.Manifest {
+	cs := cfg.CostSharing
+	return &manifest.Manifest{
 		Scheme:              cfg.Scheme.ID,
-		Cycle:               period.ID(),
-		Kind:                manifest.KindEstimate,
+		Cycle:               cycle,
+		Kind:                kind,
 		Created:             created.Format(time.RFC3339),
-		Inputs:              []manifest.Input{cfg.Input(), popInput},
+		Inputs:              inputs,
 		Budget:              budget.Total(),
 		ComponentBudgets:    manifest.Components{Population: budget.Population, Activity: budget.Activity},
 		Weights:             manifest.Weights{Population: cs.PopulationWeight.d.String(), Activity: cs.ActivityWeight.d.String()},
@@ -75,59 +106,37 @@ func (m *Main) runEstimate(ctx context.Context, args []string) error {
 		Allocation:          manifest.Rows(alloc),
 		Appendix:            &manifest.Appendix{PDF: "appendix.pdf", XLSX: "appendix.xlsx"},
 	}
-	data, err := manifest.Encode(man)
-	if err != nil {
-		return fmt.Errorf("estimate: encode manifest: %w", err)
-	}
-	app := &report.Appendix{
-		Lang: cfg.Scheme.Language, Estimate: true,
+}
+
+// newAppendix is the appendix of a cycle from..to, or of an estimate.
+func newAppendix(cfg *Config, estimate bool, from, to compute.Date, created time.Time, budget compute.Components, alloc compute.Allocation, inputs []manifest.Input) *report.Appendix {
+	cs := cfg.CostSharing
+	return &report.Appendix{
+		Lang: cfg.Scheme.Language, Estimate: estimate,
 		SchemeName: cfg.Scheme.Name, Seller: cfg.Seller.Name,
-		From: period.From, To: period.To, Created: created,
+		From: from, To: to, Created: created,
 		Budget:           budget,
 		PopulationWeight: cs.PopulationWeight.d, ActivityWeight: cs.ActivityWeight.d,
 		AgeLimit: cs.AgeLimit, PopulationDate: cs.PopulationReference.d,
 		Allocation: alloc,
-		Inputs:     reportInputs(man.Inputs),
+		Inputs:     reportInputs(inputs),
 	}
-	appPDF, err := report.AppendixPDF(app)
-	if err != nil {
-		return fmt.Errorf("estimate: %w", err)
-	}
-	appXLSX, err := report.AppendixXLSX(app)
-	if err != nil {
-		return fmt.Errorf("estimate: %w", err)
-	}
-	folder := fmt.Sprintf("estimate-%s_%s", period.FirstMonth(), period.LastMonth())
-	dir, err := writeFolder(outDir(*outFlag, cfg), cfg.Scheme.ID, folder, map[string][]byte{
-		"manifest.json": data, "appendix.pdf": appPDF, "appendix.xlsx": appXLSX,
-	})
+}
+
+// writeAppendix renders the appendix as PDF and XLSX into a staged folder.
+func writeAppendix(stage *files.Stage, app *report.Appendix) error {
+	pdf, err := report.AppendixPDF(app)
 	if err != nil {
 		return err
 	}
-
-	fmt.Fprintf(m.Stdout, "%s — estimate %s … %s, activities assumed to follow population\n\n", cfg.Scheme.Name, period.From, period.To)
-	printAllocation(m.Stdout, alloc, cs.AgeLimit)
-	fmt.Fprintf(m.Stdout, "\nOutput: %s\n", dir)
-	return nil
-}
-
-// writeFolder writes files into <out>/<scheme>/<folder> atomically, replacing
-// a previous folder of the same name, and returns its path.
-func writeFolder(out, scheme, folder string, content map[string][]byte) (string, error) {
-	stage, err := files.NewStage(filepath.Join(out, scheme, folder))
+	xlsx, err := report.AppendixXLSX(app)
 	if err != nil {
-		return "", err
+		return err
 	}
-	defer stage.Abort()
-	for _, name := range slices.Sorted(maps.Keys(content)) {
-		if err := stage.WriteFile(name, content[name]); err != nil {
-			return "", err
-		}
+	if err := stage.WriteFile("appendix.pdf", pdf); err != nil {
+		return err
 	}
-	if err := stage.Commit(true); err != nil {
-		return "", err
-	}
-	return stage.Final(), nil
+	return stage.WriteFile("appendix.xlsx", xlsx)
 }
 
 // reportInputs turns the manifest's input list into the appendix's.

@@ -116,6 +116,11 @@ func TestEstimateBadConfiguration(t *testing.T) {
 		{"duplicate payer", `id = "918"`, `id = "853"`, []string{`"853" is also payers[25]`}},
 		{"bad payer code", `id = "019"`, `id = "19"`, []string{"payers[1] (Aura).id", "three-digit"}},
 		{"TOML syntax", `[seller]`, `[seller`, []string{"line"}},
+		{"payer without address", "street = \"PL 1\"\npostcode = \"21380\"\n", "", []string{"payers[1] (Aura).street", "payers[1] (Aura).postcode", "buyer's address"}},
+		{"payer business ID", `postcode = "21380"`, "postcode = \"21380\"\nbusiness_id = \"0204819-9\"", []string{"payers[1] (Aura).business_id", "check digit"}},
+		{"payer e-invoice address without operator", `postcode = "21380"`, "postcode = \"21380\"\neinvoice_address = \"003702048198\"", []string{"payers[1] (Aura).einvoice_address", "operator"}},
+		{"payer payment days", `postcode = "21380"`, "postcode = \"21380\"\npayment_days = 120", []string{"payers[1] (Aura).payment_days", "0 to 90"}},
+		{"VAT rate", `vat_rate = "0"`, `vat_rate = "-24"`, []string{"cost_sharing.vat_rate"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

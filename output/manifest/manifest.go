@@ -135,11 +135,54 @@ func NewUnattributed(nonParticipant, unknown compute.ActivityCounts, rows []Unat
 	}
 }
 
-// Document is one invoice or credit note. Estimates have none.
+// The types of document.
+const (
+	TypeInvoice    = "invoice"
+	TypeCreditNote = "credit_note"
+)
+
+// Document is one invoice or credit note, with the numbers the ledger stores
+// (SPEC 4.4). Estimates have none.
 type Document struct {
-	Number string `json:"number"`
-	Type   string `json:"type"`
-	Payer  string `json:"payer"`
+	Number    string `json:"number"`
+	Type      string `json:"type"`
+	Payer     string `json:"payer"`
+	PayerName string `json:"payer_name"`
+	// Credits is the credited invoice's number (correction credit notes).
+	Credits   string `json:"credits,omitempty"`
+	IssueDate string `json:"issue_date"`
+	// DueDate is absent on credit notes.
+	DueDate     string `json:"due_date,omitempty"`
+	PeriodFrom  string `json:"period_from"`
+	PeriodTo    string `json:"period_to"`
+	Reference   string `json:"reference"`
+	ReferenceRF string `json:"reference_rf"`
+	// VirtualBarcode is the 54-digit bank barcode; invoices only, and absent
+	// when the amount is too large for it.
+	VirtualBarcode string         `json:"virtual_barcode,omitempty"`
+	Net            compute.Money  `json:"net"`
+	VAT            compute.Money  `json:"vat"`
+	Total          compute.Money  `json:"total"`
+	VATBreakdown   []VATRow       `json:"vat_breakdown"`
+	PDF            string         `json:"pdf"`
+	Finvoice       string         `json:"finvoice,omitempty"`
+	Lines          []DocumentLine `json:"lines"`
+}
+
+// VATRow is the VAT of one rate.
+type VATRow struct {
+	Rate string        `json:"rate"`
+	Base compute.Money `json:"base"`
+	VAT  compute.Money `json:"vat"`
+}
+
+// DocumentLine is one line of a document.
+type DocumentLine struct {
+	Description string        `json:"description"`
+	Quantity    string        `json:"quantity"`
+	UnitPrice   compute.Money `json:"unit_price"`
+	VATRate     string        `json:"vat_rate"`
+	Net         compute.Money `json:"net"`
 }
 
 // Rows turns an allocation into manifest rows, in the allocation's order.

@@ -1,0 +1,223 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path"
+	"path/filepath"
+	"time"
+
+	"github.com/kuntalasku/kuntalasku/compute"
+	"github.com/kuntalasku/kuntalasku/output/files"
+	"github.com/kuntalasku/kuntalasku/output/ledger"
+	"github.com/kuntalasku/kuntalasku/output/manifest"
+	"github.com/kuntalasku/kuntalasku/report"
+)
+
+// runRun is "kuntalasku run": it invoices one cycle of the cost-sharing
+// scheme. The numbers are assigned, the documents written and the run
+// recorded in the ledger in one step: a crash leaves no trace of the run or a
+// complete one. A cycle is invoiced once; running it again changes nothing.
+func (m *Main) runRun(ctx context.Context, args []string) error {
+	fs := m.flagSet("run", "--config FILE --cycle C [--population FILE] [--activities [SOURCE=]FILE]... [--issue-date D] [--out DIR] [--dry-run]",
+		"kuntalasku run --config examples/varsinais-suomi/kuntalasku.toml --cycle 2021-01")
+	configPath := fs.String("config", "", "the scheme's configuration `file` (required)")
+	cycleFlag := fs.String("cycle", "", "the `cycle` to invoice, such as 2021-01 (required)")
+	popFlag := fs.String("population", "", "Statistics Finland population export (`file`) to use instead of the configured one")
+	var actFlags listFlag
+	fs.Var(&actFlags, "activities", "an activity export to use instead of the configured ones: `FILE` in the canonical format, or SOURCE=FILE with that source's column mapping (repeatable)")
+	issueFlag := fs.String("issue-date", "", "the invoices' `date`, YYYY-MM-DD (default: today in Finland)")
+	outFlag := fs.String("out", "", "output `folder`, which also holds the ledger by default (default: the configuration's output.dir, else ./out)")
+	dryRun := fs.Bool("dry-run", false, "compute and show the invoices without writing anything or using any number")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *configPath == "" || *cycleFlag == "" {
+		fs.Usage()
+		return &usageError{"run: --config and --cycle are required"}
+	}
+	created, err := m.now()
+	if err != nil {
+		return err
+	}
+	issue, err := issueDate(*issueFlag, created)
+	if err != nil {
+		return err
+	}
+	cfg, err := LoadConfig(*configPath)
+	if err != nil {
+		return err
+	}
+	res, err := computeCycle(cfg, *cycleFlag, *popFlag, actFlags, m.progress)
+	if err != nil {
+		return err
+	}
+	if !issue.After(res.Cycle.To()) {
+		return &usageError{fmt.Sprintf("--issue-date %s: cycle %s ends %s; invoice it after it has ended, when its activities are all in", issue, res.Cycle.ID, res.Cycle.To())}
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+
+	out := outDir(*outFlag, cfg)
+	r := &cycleRun{m: m, cfg: cfg, res: res, issue: issue, created: created, out: out}
+	if *dryRun {
+		return r.dryRun(ctx)
+	}
+	store, err := openLedger(ctx, cfg.LedgerPath(out))
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	if err := recoverRuns(ctx, store, out, cfg.Scheme.ID, m.Stderr); err != nil {
+		return err
+	}
+	if prev, err := store.RegularRun(ctx, cfg.Scheme.ID, res.Cycle.ID); err != nil {
+		return err
+	} else if prev != nil {
+		return r.alreadyInvoiced(ctx, store, prev)
+	}
+	run, docs, err := r.commit(ctx, store)
+	if errors.Is(err, ledger.ErrCycleInvoiced) { // another process was first
+		prev, perr := store.RegularRun(ctx, cfg.Scheme.ID, res.Cycle.ID)
+		if perr != nil || prev == nil {
+			return err
+		}
+		return r.alreadyInvoiced(ctx, store, prev)
+	}
+	var dateErr *ledger.IssueDateError
+	if errors.As(err, &dateErr) {
+		return &inputError{err}
+	}
+	if err != nil {
+		return err
+	}
+	m.faultpoint("committed")
+	dir := filepath.Join(out, filepath.FromSlash(run.Folder))
+	if _, err := files.Publish(stagedFolder(out, run), dir); err != nil {
+		return fmt.Errorf("run %d is recorded in the ledger, but its folder could not be moved into place (the next command retries): %w", run.ID, err)
+	}
+
+	w := m.Stdout
+	fmt.Fprintf(w, "%s — cycle %s (%s … %s), run %d, issued %s\n\n", cfg.Scheme.Name, res.Cycle.ID, res.Cycle.From(), res.Cycle.To(), run.ID, issue)
+	printAllocation(w, res.Alloc, cfg.CostSharing.AgeLimit)
+	if res.Alloc.ActivitiesByPopulation {
+		fmt.Fprintln(w, "\nThe cycle has no activities at all: the activity part was split by population share.")
+	}
+	fmt.Fprintln(w)
+	printIssued(w, docs)
+	fmt.Fprintf(w, "\nOutput: %s\n", dir)
+	return nil
+}
+
+// cycleRun is one cycle being invoiced.
+type cycleRun struct {
+	m       *Main
+	cfg     *Config
+	res     *cycleResult
+	issue   compute.Date
+	created time.Time
+	out     string
+}
+
+// commit assigns the numbers, writes the cycle's folder under its staging name
+// and records the run, all inside one ledger transaction.
+func (r *cycleRun) commit(ctx context.Context, store *ledger.Store) (*ledger.Run, []*document, error) {
+	cfg, res := r.cfg, r.res
+	plan := ledger.Plan{
+		Scheme: cfg.Scheme.ID, Prefix: cfg.Scheme.Prefix, ReferenceCode: cfg.Scheme.ReferenceCode,
+		Cycle: res.Cycle.ID, Kind: ledger.KindRegular, IssueDate: r.issue, Count: invoiceCount(res.Alloc),
+	}
+	var docs []*document
+	run, err := store.Issue(ctx, plan, func(n ledger.Numbers) (*ledger.Run, []ledger.Document, error) {
+		folder := cfg.Scheme.ID + "/" + res.Cycle.ID
+		run := &ledger.Run{
+			ID: n.Run, Scheme: cfg.Scheme.ID, Cycle: res.Cycle.ID, Kind: ledger.KindRegular,
+			IssueDate: r.issue, Created: r.created, Folder: folder, Inputs: ledgerInputs(res.Inputs),
+		}
+		// Under the ledger's write lock no other run is being staged, so
+		// staged folders of runs not committed are a crash's leftovers.
+		if err := removeUncommitted(filepath.Join(r.out, cfg.Scheme.ID), n.Run); err != nil {
+			return nil, nil, err
+		}
+		var err error
+		docs, err = cycleInvoices(cfg, res, r.issue, r.created, n)
+		if err != nil {
+			return nil, nil, err
+		}
+		if err := ctx.Err(); err != nil {
+			return nil, nil, err
+		}
+		if err := r.stage(run, docs); err != nil {
+			return nil, nil, err
+		}
+		stored := make([]ledger.Document, len(docs))
+		for i, d := range docs {
+			stored[i] = d.ledgerDocument(cfg.Scheme.ID, n, i)
+		}
+		r.m.faultpoint("staged")
+		return run, stored, nil
+	})
+	return run, docs, err
+}
+
+// stage writes the run's folder under its staging name and syncs it. The
+// folder stays when the ledger commits (the ledger then owns it); it is
+// removed when anything fails before.
+func (r *cycleRun) stage(run *ledger.Run, docs []*document) (err error) {
+	cfg, res := r.cfg, r.res
+	final := filepath.Join(r.out, filepath.FromSlash(run.Folder))
+	stage, err := files.NewStageNamed(final, stagedName(run))
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			stage.Abort()
+		} else {
+			stage.Keep()
+		}
+	}()
+	man := newManifest(cfg, manifest.KindRegular, res.Cycle.ID, r.created, res.Inputs, res.Budget, res.Alloc)
+	man.Run = run.ID
+	man.IssueDate = r.issue.String()
+	t := res.Count.Tally
+	man.Unattributed = manifest.NewUnattributed(t.NonParticipant, t.Unknown, res.Count.manifestRows())
+	app := newAppendix(cfg, false, res.Cycle.From(), res.Cycle.To(), r.created, res.Budget, res.Alloc, man.Inputs)
+	app.Activities = t.Payers
+	app.Unattributed = res.Count.reportUnattributed()
+	app.Documents = []report.AppendixDocument{}
+	for i, d := range docs {
+		if err := stage.WriteFile(filepath.FromSlash(d.pdfPath), d.pdf); err != nil {
+			return err
+		}
+		man.Documents = append(man.Documents, d.manifestDocument())
+		app.Documents = append(app.Documents, d.appendixDocument())
+		if i == len(docs)/2 {
+			r.m.faultpoint("staging")
+		}
+	}
+	if err := writeAppendix(stage, app); err != nil {
+		return err
+	}
+	data, err := manifest.Encode(man)
+	if err != nil {
+		return fmt.Errorf("encode manifest: %w", err)
+	}
+	if err := stage.WriteFile("manifest.json", data); err != nil {
+		return err
+	}
+	return stage.Sync()
+}
+
+// stagedName is the hidden name a run's folder is built under, beside its
+// final place: ".2021-01.run-7".
+func stagedName(run *ledger.Run) string {
+	return "." + path.Base(run.Folder) + ".run-" + fmt.Sprint(run.ID)
+}
+
+// stagedFolder is the full path of a run's staged folder.
+func stagedFolder(out string, run *ledger.Run) string {
+	return filepath.Join(out, filepath.FromSlash(path.Dir(run.Folder)), stagedName(run))
+}
