@@ -1,6 +1,7 @@
 package files
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"testing"
@@ -98,5 +99,57 @@ func TestName(t *testing.T) {
 		if !filepath.IsLocal(got) || got != filepath.Base(got) || got[0] == '.' {
 			t.Errorf("Name(%q) = %q is not a plain local file name", tt.parts, got)
 		}
+	}
+}
+
+// TestStageNamed: a named stage replaces a leftover of its name, survives
+// Keep, and Publish moves it into place once, never over an existing folder.
+func TestStageNamed(t *testing.T) {
+	root := t.TempDir()
+	final := filepath.Join(root, "scheme", "2021-01")
+	leftover := filepath.Join(root, "scheme", ".2021-01.run-1")
+	if err := os.MkdirAll(leftover, 0o750); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(leftover, "half.pdf"), []byte("%PDF-"), 0o640); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := NewStageNamed(final, "2021-01"); err == nil {
+		t.Error("a stage name that is not hidden was accepted")
+	}
+	s, err := NewStageNamed(final, ".2021-01.run-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(leftover, "half.pdf")); !os.IsNotExist(err) {
+		t.Error("the leftover's files survived a new stage of the same name")
+	}
+	if err := s.WriteFile("manifest.json", []byte("{}")); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Sync(); err != nil {
+		t.Fatal(err)
+	}
+	s.Keep()
+	s.Abort() // after Keep, Abort removes nothing
+	if _, err := os.Stat(filepath.Join(leftover, "manifest.json")); err != nil {
+		t.Fatalf("Keep did not keep the staged folder: %v", err)
+	}
+	moved, err := Publish(leftover, final)
+	if err != nil || !moved {
+		t.Fatalf("Publish = %v, %v", moved, err)
+	}
+	if b, err := os.ReadFile(filepath.Join(final, "manifest.json")); err != nil || string(b) != "{}" {
+		t.Fatalf("published folder: %q, %v", b, err)
+	}
+	// A second staged copy never replaces the published folder.
+	if err := os.MkdirAll(leftover, 0o750); err != nil {
+		t.Fatal(err)
+	}
+	if moved, err := Publish(leftover, final); err != nil || moved {
+		t.Errorf("Publish over an existing folder = %v, %v; want false, nil", moved, err)
+	}
+	if _, err := Publish(filepath.Join(root, "scheme", ".missing"), filepath.Join(root, "scheme", "2021-02")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("Publish of a missing folder = %v", err)
 	}
 }
