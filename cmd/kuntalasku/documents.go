@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"path"
 	"time"
@@ -150,11 +151,15 @@ func (d *document) appendixDocument() report.AppendixDocument {
 
 // cycleInvoices are the invoices of a cycle's allocation, numbered by n in the
 // order of the payers; payers whose total is 0 get none.
-func cycleInvoices(cfg *Config, res *cycleResult, issue compute.Date, created time.Time, n ledger.Numbers) ([]*document, error) {
+// Cancelling ctx stops between invoices.
+func cycleInvoices(ctx context.Context, cfg *Config, res *cycleResult, issue compute.Date, created time.Time, n ledger.Numbers) ([]*document, error) {
 	var docs []*document
 	for i, line := range res.Alloc.Lines {
 		if line.Total == 0 {
 			continue
+		}
+		if err := ctx.Err(); err != nil {
+			return nil, err
 		}
 		p := &cfg.Payers[i]
 		k := len(docs)

@@ -142,11 +142,8 @@ func (r *cycleRun) commit(ctx context.Context, store *ledger.Store) (*ledger.Run
 			return nil, nil, err
 		}
 		var err error
-		docs, err = cycleInvoices(cfg, res, r.issue, r.created, n)
+		docs, err = cycleInvoices(ctx, cfg, res, r.issue, r.created, n)
 		if err != nil {
-			return nil, nil, err
-		}
-		if err := ctx.Err(); err != nil {
 			return nil, nil, err
 		}
 		if err := r.stage(run, docs); err != nil {
