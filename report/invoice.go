@@ -167,6 +167,9 @@ type slipLayout struct {
 	Barcode      string `json:"barcode"`
 	NoBarcode    string `json:"no_barcode,omitempty"`
 	VirtualLabel string `json:"virtual_label"`
+	// QR is the text of the EPC QR code beside the reference; empty when the
+	// amount cannot be encoded.
+	QR string `json:"qr,omitempty"`
 }
 
 // layout computes the invoice's texts in the payer's language.
@@ -290,6 +293,14 @@ func (inv *Invoice) layout() (*invoiceLayout, error) {
 			l.Slip.NoBarcode = tx.T("slip_no_barcode", nil)
 		default:
 			return nil, fmt.Errorf("invoice %s: bank barcode: %w", inv.Number, err)
+		}
+		qr, err := compute.EPCQR(s.BIC, s.Name, s.IBAN, total, inv.Reference, inv.DueDate)
+		switch {
+		case err == nil:
+			l.Slip.QR = qr
+		case total > compute.MaxEPCAmount || total <= 0:
+		default:
+			return nil, fmt.Errorf("invoice %s: EPC QR code: %w", inv.Number, err)
 		}
 	}
 	if err := tx.Err(); err != nil {

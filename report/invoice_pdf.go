@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/boombuler/barcode/code128"
+	"github.com/boombuler/barcode/qr"
 	"github.com/go-pdf/fpdf"
 )
 
@@ -321,6 +322,13 @@ func drawSlip(pdf *fpdf.Fpdf, s *slipLayout) error {
 	right(r3+24, s.AmountLabel, s.Amount)
 	pdf.Line(left, bottom, end, bottom)
 	pdf.Line(end, r3, end, bottom)
+	if s.QR != "" {
+		// The EPC QR code in the slip's empty top right corner, beside the
+		// recipient: a phone's banking app reads the payment from it.
+		if err := drawQR(pdf, s.QR, end-qrSize-1, r1+(r3-r1-qrSize)/2); err != nil {
+			return err
+		}
+	}
 
 	// The virtual barcode in words on the right, the bars below the slip on
 	// the left, with no text above or below them.
@@ -340,6 +348,35 @@ func drawSlip(pdf *fpdf.Fpdf, s *slipLayout) error {
 
 // drawBarcode draws the Code 128 symbol of digits as vector bars: character
 // set C, start, 27 digit pairs, check and stop, 332 modules.
+// qrSize is the EPC QR code's side in mm, quiet zone excluded.
+const qrSize = 24.0
+
+// drawQR draws the EPC QR code text (error correction M) as a square of
+// qrSize at x, y.
+func drawQR(pdf *fpdf.Fpdf, text string, x, y float64) error {
+	code, err := qr.Encode(text, qr.M, qr.Auto)
+	if err != nil {
+		return fmt.Errorf("EPC QR code: %w", err)
+	}
+	n := code.Bounds().Dx()
+	module := qrSize / float64(n)
+	pdf.SetFillColor(0, 0, 0)
+	for row := 0; row < n; row++ {
+		for col := 0; col < n; {
+			if !isBar(code.At(col, row)) {
+				col++
+				continue
+			}
+			start := col
+			for col < n && isBar(code.At(col, row)) {
+				col++
+			}
+			pdf.Rect(x+float64(start)*module, y+float64(row)*module, float64(col-start)*module, module, "F")
+		}
+	}
+	return nil
+}
+
 func drawBarcode(pdf *fpdf.Fpdf, digits string, x, y float64) error {
 	bc, err := code128.Encode(digits)
 	if err != nil {

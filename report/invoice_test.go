@@ -242,12 +242,34 @@ func TestInvoiceBarcodeDecodes(t *testing.T) {
 		if out, err := exec.Command(needTool(t, "pdftoppm"), "-r", "300", "-gray", "-png", "-f", "1", "-l", "1", path, filepath.Join(dir, "page")).CombinedOutput(); err != nil {
 			t.Fatalf("pdftoppm: %v\n%s", err, out)
 		}
-		out, err := exec.Command(needTool(t, "zbarimg"), "--quiet", filepath.Join(dir, "page-1.png")).Output()
+		page := filepath.Join(dir, "page-1.png")
+		out, err := exec.Command(needTool(t, "zbarimg"), "--quiet", "-Sdisable", "-Scode128.enable", page).Output()
 		if err != nil {
 			t.Fatalf("zbarimg found no barcode: %v", err)
 		}
 		if got, want := strings.TrimSpace(string(out)), "CODE-128:"+l.Slip.Barcode; got != want {
 			t.Errorf("%s: decoded %q, want %q", lang, got, want)
+		}
+
+		// The EPC QR code beside it, field by field.
+		out, err = exec.Command(needTool(t, "zbarimg"), "--quiet", "--raw", "-Sdisable", "-Sqrcode.enable", page).Output()
+		if err != nil {
+			t.Fatalf("zbarimg found no QR code: %v", err)
+		}
+		fields := strings.Split(strings.TrimSuffix(string(out), "\n"), "\n")
+		net, vat, _, err := inv.Totals()
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := []string{"BCD", "001", "1", "SCT", "NDEAFIHH", testSeller.Name, "FI2112345600000785",
+			"EUR" + (net + vat).String(), "", inv.Reference.RF(), "", "ReqdExctnDt/2021-04-15"}
+		if len(fields) != len(want) {
+			t.Fatalf("%s: QR code holds %d fields, want %d: %q", lang, len(fields), len(want), fields)
+		}
+		for i := range want {
+			if fields[i] != want[i] {
+				t.Errorf("%s: QR field %d = %q, want %q", lang, i+1, fields[i], want[i])
+			}
 		}
 	}
 }
