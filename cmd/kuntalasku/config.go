@@ -101,6 +101,10 @@ type PayerConfig struct {
 	NameSV   string `toml:"name_sv"`
 	Language string `toml:"language"`
 
+	// LegalName is the organisation's name on documents ("Turun kaupunki",
+	// LegalNameSV on Swedish ones); name (name_sv) when empty.
+	LegalName        string `toml:"legal_name"`
+	LegalNameSV      string `toml:"legal_name_sv"`
 	Unit             string `toml:"unit"`
 	Street           string `toml:"street"`
 	Postcode         string `toml:"postcode"`
@@ -111,12 +115,23 @@ type PayerConfig struct {
 	BuyerReference   string `toml:"buyer_reference"`
 	// PaymentDays replaces the scheme's payment_days for this payer.
 	PaymentDays *int `toml:"payment_days"`
+	// Delivery is how the payer receives its documents: "both" (the
+	// default: the PDF by email with the Finvoice attached), "einvoice"
+	// (through its e-invoice operator only) or "pdf" (the PDF by email).
+	Delivery string `toml:"delivery"`
 }
+
+// The ways a payer receives its documents.
+const (
+	DeliveryBoth     = "both"
+	DeliveryEInvoice = "einvoice"
+	DeliveryPDF      = "pdf"
+)
 
 // billing reports whether any billing detail is set.
 func (p *PayerConfig) billing() bool {
-	return p.Unit != "" || p.Street != "" || p.Postcode != "" || p.City != "" || p.BusinessID != "" ||
-		p.EInvoiceAddress != "" || p.EInvoiceOperator != "" || p.BuyerReference != "" || p.PaymentDays != nil
+	return p.LegalName != "" || p.LegalNameSV != "" || p.Unit != "" || p.Street != "" || p.Postcode != "" || p.City != "" || p.BusinessID != "" ||
+		p.EInvoiceAddress != "" || p.EInvoiceOperator != "" || p.BuyerReference != "" || p.PaymentDays != nil || p.Delivery != ""
 }
 
 // configError is every problem found in a configuration file, one per line.
@@ -305,6 +320,20 @@ func (c *Config) validatePayers(ce *configError) {
 			ce.add(key+".language", "%q: expected fi, sv or en", p.Language)
 		}
 		p.validateBilling(ce, key)
+		switch p.Delivery {
+		case "":
+			c.Payers[i].Delivery = DeliveryBoth
+		case DeliveryBoth, DeliveryPDF:
+		case DeliveryEInvoice:
+			if p.EInvoiceAddress == "" {
+				ce.add(key+".delivery", "\"einvoice\" needs the payer's einvoice_address and einvoice_operator")
+			}
+			if c.Seller.EInvoiceAddress == "" || c.Seller.EInvoiceOp == "" {
+				ce.add(key+".delivery", "\"einvoice\" needs the seller's einvoice_address and einvoice_operator (the message's sender)")
+			}
+		default:
+			ce.add(key+".delivery", "%q: expected \"both\" (PDF by email with the e-invoice attached), \"einvoice\" (through the e-invoice operator only) or \"pdf\"", p.Delivery)
+		}
 	}
 }
 
@@ -323,6 +352,11 @@ func (p *PayerConfig) validateBilling(ce *configError, key string) {
 	if a := p.EInvoiceAddress; strings.HasPrefix(a, "0037") {
 		if err := compute.CheckOVT(a); err != nil {
 			ce.add(key+".einvoice_address", "%v", err)
+		}
+	}
+	if a := p.EInvoiceAddress; a != "" && !strings.HasPrefix(a, "0037") {
+		if err := compute.CheckIBAN(a); err != nil {
+			ce.add(key+".einvoice_address", "%q: expected an OVT code (0037 and the Business ID's digits, such as 003702048198) or an IBAN", a)
 		}
 	}
 	if (p.EInvoiceAddress == "") != (p.EInvoiceOperator == "") {

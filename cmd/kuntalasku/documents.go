@@ -1,51 +1,123 @@
 package main
 
 import (
+	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"path"
 	"time"
 
 	"github.com/kuntalasku/kuntalasku/compute"
 	"github.com/kuntalasku/kuntalasku/output/files"
+	"github.com/kuntalasku/kuntalasku/output/finvoice"
 	"github.com/kuntalasku/kuntalasku/output/ledger"
 	"github.com/kuntalasku/kuntalasku/output/manifest"
 	"github.com/kuntalasku/kuntalasku/report"
 )
 
 // document is one invoice or credit note of a run: as printed, as the ledger
-// stores it and as the manifest lists it, all from the same values.
+// stores it, as the e-invoice carries it and as the manifest lists it, all
+// from the same values.
 type document struct {
 	payer   *PayerConfig
 	inv     *report.Invoice
-	pdf     []byte
-	pdfPath string // relative to the run's folder
 	net     compute.Money
 	vat     compute.Money
 	vatRows []compute.VATRow
 	barcode string // the virtual bank barcode; "" on credit notes and amounts too large for it
+	name    string // the files' name without extension: number, payer code and name
+
+	pdf []byte // set by render
+	xml []byte
 }
 
-// newDocument renders inv and computes its totals.
+// newDocument computes inv's totals and barcode; render makes its files.
 func newDocument(p *PayerConfig, inv *report.Invoice) (*document, error) {
 	net, vat, rows, err := inv.Totals()
 	if err != nil {
 		return nil, fmt.Errorf("invoice %s: %w", inv.Number, err)
 	}
-	pdf, err := report.InvoicePDF(inv)
-	if err != nil {
-		return nil, err
-	}
-	d := &document{
-		payer: p, inv: inv, pdf: pdf, net: net, vat: vat, vatRows: rows,
-		pdfPath: path.Join("invoices", files.Name(inv.Number, p.ID, p.Name)+".pdf"),
-	}
+	d := &document{payer: p, inv: inv, net: net, vat: vat, vatRows: rows, name: files.Name(inv.Number, p.ID, p.Name)}
 	if !inv.IsCredit() {
 		if code, err := compute.VirtualBarcode(inv.Seller.IBAN, net+vat, inv.Reference, false, inv.DueDate); err == nil {
 			d.barcode = code
 		}
 	}
 	return d, nil
+}
+
+// render makes the PDF and the Finvoice message.
+func (d *document) render() error {
+	pdf, err := report.InvoicePDF(d.inv)
+	if err != nil {
+		return err
+	}
+	xml, err := finvoice.Marshal(d.finvoice())
+	if err != nil {
+		return fmt.Errorf("invoice %s: Finvoice: %w", d.inv.Number, err)
+	}
+	d.pdf, d.xml = pdf, xml
+	return nil
+}
+
+// pdfPath and xmlPath are the files' paths relative to the run's folder; the
+// Finvoice file's name mirrors the PDF's. einvoicePath is where an
+// e-invoice-only payer's message is collected for upload, "" for others.
+func (d *document) pdfPath() string { return path.Join("invoices", d.name+".pdf") }
+func (d *document) xmlPath() string { return path.Join("invoices", d.name+".xml") }
+func (d *document) einvoicePath() string {
+	if d.payer.Delivery != DeliveryEInvoice {
+		return ""
+	}
+	return path.Join("einvoices", d.name+".xml")
+}
+
+// finvoice is the document as the e-invoice carries it.
+func (d *document) finvoice() *finvoice.Invoice {
+	inv := d.inv
+	f := &finvoice.Invoice{
+		Lang: inv.Lang, Number: inv.Number, IssueDate: inv.IssueDate, DueDate: inv.DueDate, PaymentDays: inv.PaymentDays,
+		From: inv.From, To: inv.To, Service: inv.Service,
+		Seller: finvoiceParty(inv.Seller), Buyer: finvoiceParty(inv.Buyer), BuyerReference: inv.BuyerReference,
+		Reference: inv.Reference, IBAN: inv.Seller.IBAN, BIC: inv.Seller.BIC,
+		Net: d.net, VAT: d.vat, Total: d.net + d.vat, VATRows: d.vatRows, VirtualBarcode: d.barcode, Created: inv.Created,
+	}
+	if c := inv.Credit; c != nil {
+		f.Credit, f.OriginalNumber, f.OriginalDate, f.CreditReason = true, c.Number, c.Date, c.Reason
+	}
+	for _, l := range inv.Lines {
+		f.Lines = append(f.Lines, finvoice.Line{
+			Description: l.Description, Basis: l.Basis, Quantity: l.Quantity, Unit: string(l.Unit),
+			UnitPrice: l.UnitPrice, VATRate: l.VATRate, Net: l.Net,
+		})
+	}
+	return f
+}
+
+func finvoiceParty(p report.Party) finvoice.Party {
+	return finvoice.Party{
+		Name: p.Name, Unit: p.Unit, Street: p.Street, Postcode: p.Postcode, City: p.City,
+		BusinessID: p.BusinessID, VATNumber: p.VATNumber,
+		EInvoiceAddress: p.EInvoiceAddress, Operator: p.EInvoiceOperator,
+		ContactName: p.ContactName, Email: p.ContactEmail, Phone: p.ContactPhone,
+	}
+}
+
+// checkDocuments checks that every document can be written as a valid
+// e-invoice, reporting every problem with its payer: run calls it on drafts
+// before any number is assigned.
+func checkDocuments(docs []*document) error {
+	var problems []error
+	for _, d := range docs {
+		if err := finvoice.Check(d.finvoice()); err != nil {
+			problems = append(problems, fmt.Errorf("payer %s %s: %w", d.payer.ID, d.payer.Name, err))
+		}
+	}
+	if len(problems) > 0 {
+		return &inputError{fmt.Errorf("the e-invoices cannot be written; correct the configuration:\n%w", errors.Join(problems...))}
+	}
+	return nil
 }
 
 // sellerParty is the seller as printed.
@@ -60,11 +132,12 @@ func sellerParty(cfg *Config) report.Party {
 	}
 }
 
-// buyerParty is a payer as printed: its Swedish name on Swedish documents.
+// buyerParty is a payer as printed: its legal name, else its name; the
+// Swedish ones on Swedish documents.
 func buyerParty(p *PayerConfig) report.Party {
-	name := p.Name
-	if p.Language == "sv" && p.NameSV != "" {
-		name = p.NameSV
+	name := cmp.Or(p.LegalName, p.Name)
+	if p.Language == "sv" {
+		name = cmp.Or(p.LegalNameSV, p.NameSV, name)
 	}
 	return report.Party{
 		Name: name, Unit: p.Unit, Street: p.Street, Postcode: p.Postcode, City: p.City,
@@ -99,8 +172,9 @@ func (d *document) ledgerDocument(scheme string, n ledger.Numbers, i int) ledger
 		Number: inv.Number, Scheme: scheme, Year: n.Year, Seq: n.Seq(i), Run: n.Run,
 		Type: ledger.TypeInvoice, Payer: d.payer.ID, PayerName: d.payer.Name, Lang: inv.Lang,
 		IssueDate: inv.IssueDate, DueDate: inv.DueDate, From: inv.From, To: inv.To,
-		Reference: inv.Reference, Net: d.net, VAT: d.vat, Total: d.net + d.vat, PDF: d.pdfPath,
+		Reference: inv.Reference, Net: d.net, VAT: d.vat, Total: d.net + d.vat,
 	}
+	doc.PDF = d.pdfPath()
 	if c := inv.Credit; c != nil {
 		doc.Type, doc.Credits, doc.Reason = ledger.TypeCreditNote, c.Number, c.Reason
 	}
@@ -120,7 +194,7 @@ func (d *document) manifestDocument() manifest.Document {
 		Number: inv.Number, Type: manifest.TypeInvoice, Payer: d.payer.ID, PayerName: d.payer.Name,
 		IssueDate: inv.IssueDate.String(), PeriodFrom: inv.From.String(), PeriodTo: inv.To.String(),
 		Reference: string(inv.Reference), ReferenceRF: inv.Reference.RF(), VirtualBarcode: d.barcode,
-		Net: d.net, VAT: d.vat, Total: d.net + d.vat, PDF: d.pdfPath,
+		Net: d.net, VAT: d.vat, Total: d.net + d.vat, PDF: d.pdfPath(), Finvoice: d.xmlPath(),
 		VATBreakdown: []manifest.VATRow{}, Lines: []manifest.DocumentLine{},
 	}
 	if c := inv.Credit; c != nil {

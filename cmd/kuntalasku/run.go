@@ -56,7 +56,7 @@ func (m *Main) runRun(ctx context.Context, args []string) error {
 	if !issue.After(res.Cycle.To()) {
 		return &usageError{fmt.Sprintf("--issue-date %s: cycle %s ends %s; invoice it after it has ended, when its activities are all in", issue, res.Cycle.ID, res.Cycle.To())}
 	}
-	if err := ctx.Err(); err != nil {
+	if err := checkDrafts(ctx, cfg, res, issue, created); err != nil {
 		return err
 	}
 
@@ -109,6 +109,18 @@ func (m *Main) runRun(ctx context.Context, args []string) error {
 	printIssued(w, docs)
 	fmt.Fprintf(w, "\nOutput: %s\n", dir)
 	return nil
+}
+
+// checkDrafts makes the cycle's invoices with placeholder numbers and checks
+// that each can be written as a valid e-invoice, so that a configuration
+// that cannot be invoiced is refused before any number is assigned.
+func checkDrafts(ctx context.Context, cfg *Config, res *cycleResult, issue compute.Date, created time.Time) error {
+	n := ledger.Numbers{Year: issue.Year, First: 1, Prefix: cfg.Scheme.Prefix, ReferenceCode: cfg.Scheme.ReferenceCode, Count: invoiceCount(res.Alloc)}
+	drafts, err := cycleInvoices(ctx, cfg, res, issue, created, n)
+	if err != nil {
+		return err
+	}
+	return checkDocuments(drafts)
 }
 
 // cycleRun is one cycle being invoiced.
@@ -186,8 +198,19 @@ func (r *cycleRun) stage(run *ledger.Run, docs []*document) (err error) {
 	app.Unattributed = res.Count.reportUnattributed()
 	app.Documents = []report.AppendixDocument{}
 	for i, d := range docs {
-		if err := stage.WriteFile(filepath.FromSlash(d.pdfPath), d.pdf); err != nil {
+		if err := d.render(); err != nil {
 			return err
+		}
+		if err := stage.WriteFile(filepath.FromSlash(d.pdfPath()), d.pdf); err != nil {
+			return err
+		}
+		if err := stage.WriteFile(filepath.FromSlash(d.xmlPath()), d.xml); err != nil {
+			return err
+		}
+		if p := d.einvoicePath(); p != "" {
+			if err := stage.WriteFile(filepath.FromSlash(p), d.xml); err != nil {
+				return err
+			}
 		}
 		man.Documents = append(man.Documents, d.manifestDocument())
 		app.Documents = append(app.Documents, d.appendixDocument())

@@ -139,7 +139,7 @@ func printIssued(w io.Writer, docs []*document) {
 	fmt.Fprintln(tw, "Number\tPayer\tTotal\tDue\tFile")
 	var total compute.Money
 	for _, d := range docs {
-		fmt.Fprintf(tw, "%s\t%s %s\t%12s\t%s\t%s\n", d.inv.Number, d.payer.ID, d.payer.Name, d.net+d.vat, d.inv.DueDate, d.pdfPath)
+		fmt.Fprintf(tw, "%s\t%s %s\t%12s\t%s\t%s\n", d.inv.Number, d.payer.ID, d.payer.Name, d.net+d.vat, d.inv.DueDate, d.pdfPath())
 		total += d.net + d.vat
 	}
 	fmt.Fprintf(tw, "%d documents\t\t%12s\t\t\n", len(docs), total)

@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/kuntalasku/kuntalasku/compute"
 	"github.com/kuntalasku/kuntalasku/templates"
@@ -59,10 +60,11 @@ func (m *Main) runValidate(ctx context.Context, args []string) error {
 		return err
 	}
 	cs := cfg.CostSharing
-	count, err := countActivities(files, cfg, pop, period, func(file string, rows int64) {
-		fmt.Fprintf(m.Stderr, "%s: %d rows read\n", file, rows)
-	})
+	count, err := countActivities(files, cfg, pop, period, m.progress)
 	if err != nil {
+		return err
+	}
+	if err := checkInvoicing(ctx, cfg, shares); err != nil {
 		return err
 	}
 
@@ -127,4 +129,21 @@ func printUnattributed(w io.Writer, c *activityCount, loc *templates.Locale) {
 	for _, r := range c.Unattributed {
 		fmt.Fprintf(w, "  %s: row %d: %q (%s)\n", r.File, r.Row, r.Municipality, strings.ReplaceAll(r.Reason, "_", "-"))
 	}
+}
+
+// checkInvoicing makes the first cycle's invoices by population with
+// placeholder numbers and checks that every payer's can be written as a
+// valid e-invoice: a name too long for Finvoice, say, is found before a run.
+func checkInvoicing(ctx context.Context, cfg *Config, shares []compute.Share) error {
+	first := cfg.Period().Cycles(cfg.Frequency())[0]
+	budget, err := cycleBudget(cfg, first)
+	if err != nil {
+		return err
+	}
+	alloc, err := compute.Allocate(budget, shares)
+	if err != nil {
+		return &inputError{err}
+	}
+	res := &cycleResult{Cycle: first, Budget: budget, Alloc: alloc}
+	return checkDrafts(ctx, cfg, res, first.To().AddDays(1), time.Unix(0, 0).UTC())
 }
