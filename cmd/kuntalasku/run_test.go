@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -10,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/kuntalasku/kuntalasku/compute"
 )
@@ -474,5 +476,22 @@ func TestRunIssueDatesInOrder(t *testing.T) {
 	r = run(t, nil, "run", "--config", exampleConfig, "--cycle", "2021-01", "--issue-date", "2021-03-01", "--out", out)
 	if r.code != 0 || !strings.Contains(r.stdout, "VSA-2021-000027") {
 		t.Errorf("January issued on 2021-03-01: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+}
+
+// BenchmarkRunCycle is one cycle of the example end to end: read the
+// population and the activity logs, allocate, number, render 26 invoices (PDF
+// and Finvoice) and the appendix, write and commit.
+func BenchmarkRunCycle(b *testing.B) {
+	env := map[string]string{"SOURCE_DATE_EPOCH": "1612166400"}
+	for b.Loop() {
+		b.StopTimer()
+		out := b.TempDir()
+		b.StartTimer()
+		var stdout, stderr strings.Builder
+		m := &Main{Stdout: &stdout, Stderr: &stderr, Getenv: func(k string) string { return env[k] }, Now: time.Now}
+		if err := m.Run(context.Background(), []string{"run", "--config", exampleConfig, "--cycle", "2021-01", "--issue-date", "2021-02-01", "--out", out}); err != nil {
+			b.Fatal(err, stderr.String())
+		}
 	}
 }
