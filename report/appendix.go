@@ -96,7 +96,10 @@ type table struct {
 	Header  []string   `json:"header"`
 	Numeric []bool     `json:"numeric"`
 	Rows    [][]string `json:"rows"`
-	Total   []string   `json:"total,omitempty"`
+	// Notes, when set, are printed under the first cell of the rows of the
+	// same index, in smaller type (a subscriber's members).
+	Notes []string `json:"notes,omitempty"`
+	Total []string `json:"total,omitempty"`
 }
 
 // chart is a horizontal bar chart of shares.

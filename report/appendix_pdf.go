@@ -25,23 +25,7 @@ func AppendixPDF(a *Appendix) ([]byte, error) {
 		return nil, fmt.Errorf("appendix: %w", err)
 	}
 	pdf := newPDF(a.Created, a.Seller, l.Title)
-	pdf.SetHeaderFunc(func() {
-		pdf.SetFont(fontFamily, "", 8)
-		pdf.SetTextColor(90, 90, 90)
-		pdf.SetXY(margin, 8)
-		pdf.CellFormat(contentW, 4, l.Header, "", 0, "L", false, 0, "")
-		pdf.SetTextColor(0, 0, 0)
-		pdf.SetY(margin + 2)
-	})
-	pdf.SetFooterFunc(func() {
-		pdf.SetFont(fontFamily, "", 8)
-		pdf.SetTextColor(90, 90, 90)
-		pdf.SetXY(margin, pageH-10)
-		pdf.CellFormat(contentW/2, 4, l.Prepared, "", 0, "L", false, 0, "")
-		page := strings.Replace(l.Page, "{page}", fmt.Sprint(pdf.PageNo()), 1)
-		pdf.CellFormat(contentW/2, 4, page, "", 0, "R", false, 0, "")
-		pdf.SetTextColor(0, 0, 0)
-	})
+	setHeaderFooter(pdf, l.Header, l.Prepared, l.Page)
 	pdf.AddPage()
 
 	pdf.SetFont(fontFamily, "B", 15)
@@ -93,6 +77,55 @@ func AppendixPDF(a *Appendix) ([]byte, error) {
 	return output(pdf)
 }
 
+// setHeaderFooter prints header at the top of every page, and prepared and
+// the page number (page, with {page} for the page's number) at the bottom.
+func setHeaderFooter(pdf *fpdf.Fpdf, header, prepared, page string) {
+	w, h := contentWidth(pdf), pageHeight(pdf)
+	pdf.SetHeaderFunc(func() {
+		pdf.SetFont(fontFamily, "", 8)
+		pdf.SetTextColor(90, 90, 90)
+		pdf.SetXY(margin, 8)
+		pdf.CellFormat(w, 4, header, "", 0, "L", false, 0, "")
+		pdf.SetTextColor(0, 0, 0)
+		pdf.SetY(margin + 2)
+	})
+	pdf.SetFooterFunc(func() {
+		pdf.SetFont(fontFamily, "", 8)
+		pdf.SetTextColor(90, 90, 90)
+		pdf.SetXY(margin, h-10)
+		pdf.CellFormat(w/2, 4, prepared, "", 0, "L", false, 0, "")
+		text := strings.Replace(page, "{page}", fmt.Sprint(pdf.PageNo()), 1)
+		pdf.CellFormat(w/2, 4, text, "", 0, "R", false, 0, "")
+		pdf.SetTextColor(0, 0, 0)
+	})
+}
+
+// landscape reports whether pdf's pages are A4 landscape.
+func landscape(pdf *fpdf.Fpdf) bool {
+	w, h := pdf.GetPageSize()
+	return w > h
+}
+
+// pageHeight is the height of pdf's pages: pageH, or pageW in landscape.
+func pageHeight(pdf *fpdf.Fpdf) float64 {
+	if landscape(pdf) {
+		return pageW
+	}
+	return pageH
+}
+
+// contentWidth is the width between the margins: contentW, or wider in
+// landscape.
+func contentWidth(pdf *fpdf.Fpdf) float64 {
+	if landscape(pdf) {
+		return pageH - 2*margin
+	}
+	return contentW
+}
+
+// pageBottom is where a page's content ends, above the footer.
+func pageBottom(pdf *fpdf.Fpdf) float64 { return pageHeight(pdf) - margin - 8 }
+
 // columnWidths shares the content width between the columns: the first
 // (names) gets what the numbers leave.
 func columnWidths(pdf *fpdf.Fpdf, t table) []float64 {
@@ -108,7 +141,7 @@ func columnWidths(pdf *fpdf.Fpdf, t table) []float64 {
 		w[i] = need + 3
 		used += w[i]
 	}
-	w[0] = contentW - used
+	w[0] = contentWidth(pdf) - used
 	return w
 }
 
@@ -129,7 +162,7 @@ func drawTable(pdf *fpdf.Fpdf, t table) {
 		}
 		extra += w[i]
 	}
-	w[0] = contentW - extra
+	w[0] = contentWidth(pdf) - extra
 
 	header := func() {
 		pdf.SetFont(fontFamily, "B", 8)
@@ -161,12 +194,26 @@ func drawTable(pdf *fpdf.Fpdf, t table) {
 	header()
 	pdf.SetFont(fontFamily, "", 8.5)
 	for r, row := range t.Rows {
-		if pdf.GetY()+rowH > pageH-margin-8 {
+		var note []string
+		if r < len(t.Notes) && t.Notes[r] != "" {
+			pdf.SetFont(fontFamily, "", noteSize)
+			note = pdf.SplitText(t.Notes[r], w[0])
+			pdf.SetFont(fontFamily, "", 8.5)
+		}
+		h := rowH + float64(len(note))*noteH
+		if len(note) > 0 {
+			h += noteGap
+		}
+		if pdf.GetY()+h > pageBottom(pdf) {
 			pdf.AddPage()
 			header()
 			pdf.SetFont(fontFamily, "", 8.5)
 		}
 		fill := r%2 == 1
+		if len(note) > 0 {
+			drawNotedRow(pdf, t, w, row, note, h, fill)
+			continue
+		}
 		pdf.SetFillColor(246, 247, 249)
 		for i, c := range row {
 			align := "L"
@@ -189,16 +236,50 @@ func drawTable(pdf *fpdf.Fpdf, t table) {
 	pdf.Ln(rowH + 0.6)
 }
 
+// A row's note is printed under its first cell in smaller, grey type.
+const (
+	noteSize = 7.0
+	noteH    = 3.1
+	noteGap  = 0.9
+)
+
+// drawNotedRow draws a table row of height h whose first cell has a note
+// (its lines as SplitText gave them) under it; the values stay on the
+// row's first line.
+func drawNotedRow(pdf *fpdf.Fpdf, t table, w []float64, row, note []string, h float64, fill bool) {
+	x, y := pdf.GetXY()
+	if fill {
+		pdf.SetFillColor(246, 247, 249)
+		pdf.Rect(x, y, contentWidth(pdf), h, "F")
+	}
+	for i, c := range row {
+		align := "L"
+		if t.Numeric[i] {
+			align = "R"
+		}
+		pdf.CellFormat(w[i], rowH, c, "", 0, align, false, 0, "")
+	}
+	pdf.SetFont(fontFamily, "", noteSize)
+	pdf.SetTextColor(85, 85, 85)
+	for k, line := range note {
+		pdf.SetXY(x, y+rowH-0.4+float64(k)*noteH)
+		pdf.CellFormat(w[0], noteH, line, "", 0, "L", false, 0, "")
+	}
+	pdf.SetTextColor(0, 0, 0)
+	pdf.SetFont(fontFamily, "", 8.5)
+	pdf.SetXY(x, y+h)
+}
+
 // drawTitledTable draws a table under its title, on a new page unless the
 // title, the header and two rows fit on this one.
 func drawTitledTable(pdf *fpdf.Fpdf, t table) {
-	if pdf.GetY()+6+8+3*rowH > pageH-margin-8 {
+	if pdf.GetY()+6+8+3*rowH > pageBottom(pdf) {
 		pdf.AddPage()
 	} else {
 		pdf.Ln(6)
 	}
 	pdf.SetFont(fontFamily, "B", 11)
-	pdf.CellFormat(contentW, 6, t.Title, "", 1, "L", false, 0, "")
+	pdf.CellFormat(contentWidth(pdf), 6, t.Title, "", 1, "L", false, 0, "")
 	pdf.Ln(1)
 	drawTable(pdf, t)
 }
@@ -206,17 +287,17 @@ func drawTitledTable(pdf *fpdf.Fpdf, t table) {
 func drawChart(pdf *fpdf.Fpdf, c chart) {
 	barH, gap := 3.6, 1.2
 	need := 10 + float64(len(c.Bars))*(barH+gap)
-	if pdf.GetY()+need > pageH-margin-8 {
+	if pdf.GetY()+need > pageBottom(pdf) {
 		pdf.AddPage()
 	} else {
 		pdf.Ln(6)
 	}
 	pdf.SetFont(fontFamily, "B", 11)
-	pdf.CellFormat(contentW, 6, c.Title, "", 1, "L", false, 0, "")
+	pdf.CellFormat(contentWidth(pdf), 6, c.Title, "", 1, "L", false, 0, "")
 	pdf.Ln(1)
 	pdf.SetFont(fontFamily, "", 8)
 	labelW, valueW := 38.0, 20.0
-	barW := contentW - labelW - valueW - 2
+	barW := contentWidth(pdf) - labelW - valueW - 2
 	pdf.SetFillColor(52, 101, 164)
 	for _, b := range c.Bars {
 		x, y := pdf.GetXY()
@@ -230,13 +311,13 @@ func drawChart(pdf *fpdf.Fpdf, c chart) {
 }
 
 func drawInputs(pdf *fpdf.Fpdf, t table) {
-	if pdf.GetY()+12+float64(len(t.Rows))*8 > pageH-margin-8 {
+	if pdf.GetY()+12+float64(len(t.Rows))*8 > pageBottom(pdf) {
 		pdf.AddPage()
 	} else {
 		pdf.Ln(6)
 	}
 	pdf.SetFont(fontFamily, "B", 11)
-	pdf.CellFormat(contentW, 6, t.Title, "", 1, "L", false, 0, "")
+	pdf.CellFormat(contentWidth(pdf), 6, t.Title, "", 1, "L", false, 0, "")
 	// The label column is as wide as the widest label ("Suoritteet
 	// (asiakastiedot)"), at least 30 mm.
 	pdf.SetFont(fontFamily, "B", 8)
@@ -244,16 +325,16 @@ func drawInputs(pdf *fpdf.Fpdf, t table) {
 	for _, row := range t.Rows {
 		labelW = max(labelW, pdf.GetStringWidth(row[0])+3)
 	}
-	labelW = min(labelW, contentW/2)
+	labelW = min(labelW, contentWidth(pdf)/2)
 	for _, row := range t.Rows {
 		pdf.SetFont(fontFamily, "B", 8)
 		pdf.CellFormat(labelW, 4, row[0], "", 0, "L", false, 0, "")
 		pdf.SetFont(fontFamily, "", 8)
-		pdf.MultiCell(contentW-labelW, 4, row[1], "", "L", false)
+		pdf.MultiCell(contentWidth(pdf)-labelW, 4, row[1], "", "L", false)
 		pdf.SetX(margin + labelW)
 		pdf.SetFont(fontFamily, "", 7)
 		pdf.SetTextColor(80, 80, 80)
-		pdf.CellFormat(contentW-labelW, 4, t.Header[2]+" "+row[2], "", 1, "L", false, 0, "")
+		pdf.CellFormat(contentWidth(pdf)-labelW, 4, t.Header[2]+" "+row[2], "", 1, "L", false, 0, "")
 		pdf.SetTextColor(0, 0, 0)
 	}
 }
@@ -261,10 +342,16 @@ func drawInputs(pdf *fpdf.Fpdf, t table) {
 // fontFamily is the embedded UTF-8 font of every document.
 const fontFamily = "Go"
 
-// newPDF starts an A4 document with the embedded fonts and fixed metadata, so
-// that the same inputs give the same bytes.
+// newPDF starts an A4 portrait document with the embedded fonts and fixed
+// metadata, so that the same inputs give the same bytes.
 func newPDF(created time.Time, author, title string) *fpdf.Fpdf {
-	pdf := fpdf.New("P", "mm", "A4", "")
+	return newPDFOriented("P", created, author, title)
+}
+
+// newPDFOriented is newPDF in an orientation: "P" (portrait) or "L"
+// (landscape).
+func newPDFOriented(orientation string, created time.Time, author, title string) *fpdf.Fpdf {
+	pdf := fpdf.New(orientation, "mm", "A4", "")
 	pdf.SetMargins(margin, margin+2, margin)
 	pdf.SetAutoPageBreak(true, margin+4)
 	pdf.SetCompression(true)

@@ -29,6 +29,9 @@ type Invoice struct {
 	BuyerReference string
 	Reference      compute.Reference
 	Lines          []InvoiceLine
+	// VATGround replaces the default ground printed for a 0 % rate (the
+	// cooperation between municipalities, KHO:2009:42).
+	VATGround string
 	// Credit is set on a credit note: the invoice it credits and why.
 	Credit  *Credit
 	Created time.Time // the run's time: the PDF's creation date
@@ -254,7 +257,11 @@ func (inv *Invoice) layout() (*invoiceLayout, error) {
 		{tx.T(dueKey, nil), loc.Money(total)},
 	}
 	if exempt {
-		l.Notes = append(l.Notes, tx.T("vat_exempt", nil))
+		note := tx.T("vat_exempt", nil)
+		if inv.VATGround != "" {
+			note = inv.VATGround
+		}
+		l.Notes = append(l.Notes, note)
 	}
 	if c := inv.Credit; c != nil {
 		l.Notes = append(l.Notes, tx.T("credit_reason", nil)+": "+c.Reason, tx.T("nothing_to_pay", nil))

@@ -84,7 +84,10 @@ type Invoice struct {
 	// VirtualBarcode is the 54 digits of the bank barcode (invoices; "" when
 	// none).
 	VirtualBarcode string
-	Created        time.Time // the run's time: MessageTimeStamp (UTC, seconds)
+	// VATGround replaces the default ground of a 0 % rate (the cooperation
+	// between municipalities) in VatFreeText; at most 70 characters.
+	VATGround string
+	Created   time.Time // the run's time: MessageTimeStamp (UTC, seconds)
 }
 
 // Codes of the message.
@@ -167,6 +170,9 @@ func textsOf(inv *Invoice) (texts, error) {
 		t.free = append(t.free, s)
 	}
 	t.exempt = tx.T("finvoice_vat_exempt", nil)
+	if g := strings.TrimSpace(inv.VATGround); g != "" {
+		t.exempt = g
+	}
 	t.units = map[string]string{UnitLot: tx.T("unit_lot", nil), UnitHour: tx.T("unit_hour", nil)}
 	if inv.Credit {
 		t.typeText = tx.T("finvoice_type_credit", nil)
