@@ -23,10 +23,13 @@ type Config struct {
 	path   string // the file it was read from
 	sha256 string // of the file's bytes as read
 	dir    string // relative paths in the file are relative to this folder
+	// defined reports whether a key is in the file.
+	defined func(key ...string) bool
 
 	Scheme      SchemeConfig      `toml:"scheme"`
 	Seller      SellerConfig      `toml:"seller"`
 	CostSharing CostSharingConfig `toml:"cost_sharing"`
+	PerResident PerResidentConfig `toml:"per_resident"`
 	Inputs      InputsConfig      `toml:"inputs"`
 	Output      OutputConfig      `toml:"output"`
 	Payers      []PayerConfig     `toml:"payers"`
@@ -85,6 +88,10 @@ type CostSharingConfig struct {
 // InputsConfig locates the input files.
 type InputsConfig struct {
 	Population string `toml:"population"`
+	// Hours and ManualLines are the per-resident scheme's hours logs and
+	// manual lines (SPEC 2.3): paths or patterns.
+	Hours       []string `toml:"hours"`
+	ManualLines []string `toml:"manual_lines"`
 }
 
 // OutputConfig locates the output folder and the ledger.
@@ -115,6 +122,12 @@ type PayerConfig struct {
 	BuyerReference   string `toml:"buyer_reference"`
 	// PaymentDays replaces the scheme's payment_days for this payer.
 	PaymentDays *int `toml:"payment_days"`
+	// Kind, Members and the contract are the per-resident scheme's: a
+	// municipality, or an organisation of member municipalities (codes).
+	Kind          string    `toml:"kind"`
+	Members       []string  `toml:"members"`
+	ContractStart dateValue `toml:"contract_start"`
+	ContractEnd   dateValue `toml:"contract_end"`
 	// Delivery is how the payer receives its documents: "both" (the
 	// default: the PDF by email with the Finvoice attached), "einvoice"
 	// (through its e-invoice operator only) or "pdf" (the PDF by email).
@@ -130,7 +143,7 @@ const (
 
 // billing reports whether any billing detail is set.
 func (p *PayerConfig) billing() bool {
-	return p.LegalName != "" || p.LegalNameSV != "" || p.Unit != "" || p.Street != "" || p.Postcode != "" || p.City != "" || p.BusinessID != "" ||
+	return p.Kind != "" || len(p.Members) > 0 || p.ContractStart.set || p.ContractEnd.set || p.LegalName != "" || p.LegalNameSV != "" || p.Unit != "" || p.Street != "" || p.Postcode != "" || p.City != "" || p.BusinessID != "" ||
 		p.EInvoiceAddress != "" || p.EInvoiceOperator != "" || p.BuyerReference != "" || p.PaymentDays != nil || p.Delivery != ""
 }
 
@@ -161,6 +174,7 @@ func LoadConfig(path string) (*Config, error) {
 	sum := sha256.Sum256(data)
 	cfg := &Config{path: path, dir: filepath.Dir(path), sha256: hex.EncodeToString(sum[:])}
 	md, err := toml.NewDecoder(strings.NewReader(string(data))).Decode(cfg)
+	cfg.defined = md.IsDefined
 	if err != nil {
 		var pe toml.ParseError
 		if errors.As(err, &pe) {
@@ -190,8 +204,17 @@ func (c *Config) validate(ce *configError) {
 	if !schemeIDPattern.MatchString(s.ID) {
 		ce.add("scheme.id", "%q: expected lower-case letters, digits and hyphens, such as \"vsa-asiakasohjaus\" (it names output folders)", s.ID)
 	}
-	if s.Kind != "cost-sharing" {
-		ce.add("scheme.kind", "%q: expected \"cost-sharing\"", s.Kind)
+	switch s.Kind {
+	case KindCostSharing:
+		if c.defined("per_resident") {
+			ce.add("per_resident", "not used by a cost-sharing scheme (scheme.kind = \"per-resident\" uses it)")
+		}
+	case KindPerResident:
+		if c.defined("cost_sharing") {
+			ce.add("cost_sharing", "not used by a per-resident scheme (scheme.kind = \"cost-sharing\" uses it)")
+		}
+	default:
+		ce.add("scheme.kind", "%q: expected \"cost-sharing\" or \"per-resident\"", s.Kind)
 	}
 	if strings.TrimSpace(s.Name) == "" {
 		ce.add("scheme.name", "missing: the name of the shared service, printed on every document")
@@ -207,6 +230,9 @@ func (c *Config) validate(ce *configError) {
 	}
 	if s.Cycle == "" {
 		s.Cycle = "monthly"
+		if s.Kind == KindPerResident {
+			s.Cycle = "annual"
+		}
 	}
 	if _, err := compute.ParseFrequency(s.Cycle); err != nil {
 		ce.add("scheme.cycle", "%v", err)
@@ -241,7 +267,11 @@ func (c *Config) validate(ce *configError) {
 		ce.add("seller.bic", "%q: expected a BIC of 8 or 11 characters, such as NDEAFIHH", bic)
 	}
 
-	c.validateCostSharing(ce)
+	if s.Kind == KindPerResident {
+		c.validatePerResident(ce)
+	} else {
+		c.validateCostSharing(ce)
+	}
 	c.validatePayers(ce)
 	c.validateActivitySources(ce)
 	for i, p := range c.NonParticipants {
@@ -302,8 +332,15 @@ func (c *Config) validatePayers(ce *configError) {
 		if p.Name != "" {
 			key = fmt.Sprintf("payers[%d] (%s)", i+1, p.Name)
 		}
-		if !codePattern.MatchString(p.ID) {
-			ce.add(key+".id", "%q: expected the municipality's three-digit code, such as \"019\" for Aura", p.ID)
+		if c.Scheme.Kind == KindPerResident {
+			c.validateSubscriber(ce, key, i)
+		} else {
+			if !codePattern.MatchString(p.ID) {
+				ce.add(key+".id", "%q: expected the municipality's three-digit code, such as \"019\" for Aura", p.ID)
+			}
+			if p.Kind != "" || len(p.Members) > 0 || p.ContractStart.set || p.ContractEnd.set {
+				ce.add(key, "kind, members and contract dates are the per-resident scheme's; a cost-sharing payer is a municipality")
+			}
 		}
 		if j, ok := seen[p.ID]; ok {
 			ce.add(key+".id", "%q is also payers[%d]", p.ID, j)

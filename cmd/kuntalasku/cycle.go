@@ -1,16 +1,25 @@
 package main
 
 import (
+	"context"
 	"fmt"
+	"io"
+	"time"
 
 	"github.com/kuntalasku/kuntalasku/compute"
+	"github.com/kuntalasku/kuntalasku/output/ledger"
 	"github.com/kuntalasku/kuntalasku/output/manifest"
+	"github.com/kuntalasku/kuntalasku/report"
 )
 
 // cycleResult is one cycle of the cost-sharing scheme computed from its
 // inputs (SPEC 1.1, 3): its budget, the allocation with the cycle's activity
 // counts, and what was read.
 type cycleResult struct {
+	cfg     *Config
+	issue   compute.Date // the invoices' date
+	created time.Time    // the run's time
+
 	Cycle  compute.Cycle
 	Budget compute.Components // the cycle's
 	Alloc  compute.Allocation
@@ -20,7 +29,7 @@ type cycleResult struct {
 
 // computeCycle reads the inputs of cycle id (--population and --activities
 // replace the configured files) and computes its allocation.
-func computeCycle(cfg *Config, id, popFlag string, actFlags []string, progress func(string, int64)) (*cycleResult, error) {
+func computeCycle(cfg *Config, id, popFlag string, actFlags []string, issue compute.Date, created time.Time, progress func(string, int64)) (*cycleResult, error) {
 	period := cfg.Period()
 	cycle, err := period.Cycle(id, cfg.Frequency())
 	if err != nil {
@@ -54,7 +63,7 @@ func computeCycle(cfg *Config, id, popFlag string, actFlags []string, progress f
 		return nil, &inputError{fmt.Errorf("cycle %s: %w", cycle.ID, err)}
 	}
 	inputs := append([]manifest.Input{cfg.Input(), popInput}, count.Inputs...)
-	return &cycleResult{Cycle: cycle, Budget: budget, Alloc: alloc, Count: count, Inputs: inputs}, nil
+	return &cycleResult{cfg: cfg, issue: issue, created: created, Cycle: cycle, Budget: budget, Alloc: alloc, Count: count, Inputs: inputs}, nil
 }
 
 // cycleBudget is a cycle's part of the period's component budgets: each
@@ -76,4 +85,52 @@ func cycleBudget(cfg *Config, cycle compute.Cycle) (compute.Components, error) {
 		}
 	}
 	return compute.Components{}, fmt.Errorf("cycle %s is not a cycle of the period %s", cycle.ID, cfg.Period().ID())
+}
+
+// The cost-sharing scheme's part of a run (invoicing).
+
+func (r *cycleResult) cycle() compute.Cycle     { return r.Cycle }
+func (r *cycleResult) inputs() []manifest.Input { return r.Inputs }
+func (r *cycleResult) count() int               { return invoiceCount(r.Alloc) }
+
+func (r *cycleResult) drafts(ctx context.Context, n ledger.Numbers) ([]*document, error) {
+	return cycleInvoices(ctx, r.cfg, r, r.issue, r.created, n)
+}
+
+func (r *cycleResult) totals() map[string]compute.Money {
+	t := make(map[string]compute.Money, len(r.Alloc.Lines))
+	for _, l := range r.Alloc.Lines {
+		t[l.Payer.ID] = l.Total
+	}
+	return t
+}
+
+func (r *cycleResult) describe(man *manifest.Manifest) {
+	describeAllocation(man, r.cfg, r.Budget, r.Alloc)
+	t := r.Count.Tally
+	man.Unattributed = manifest.NewUnattributed(t.NonParticipant, t.Unknown, r.Count.manifestRows())
+}
+
+func (r *cycleResult) appendix(docs []*document) (pdf, xlsx []byte, err error) {
+	app := newAppendix(r.cfg, false, r.Cycle.From(), r.Cycle.To(), r.created, r.Budget, r.Alloc, r.Inputs)
+	app.Activities = r.Count.Tally.Payers
+	app.Unattributed = r.Count.reportUnattributed()
+	app.Documents = []report.AppendixDocument{}
+	for _, d := range docs {
+		app.Documents = append(app.Documents, d.appendixDocument())
+	}
+	if pdf, err = report.AppendixPDF(app); err != nil {
+		return nil, nil, err
+	}
+	if xlsx, err = report.AppendixXLSX(app); err != nil {
+		return nil, nil, err
+	}
+	return pdf, xlsx, nil
+}
+
+func (r *cycleResult) print(w io.Writer) {
+	printAllocation(w, r.Alloc, r.cfg.CostSharing.AgeLimit)
+	if r.Alloc.ActivitiesByPopulation {
+		fmt.Fprintln(w, "\nThe cycle has no activities at all: the activity part was split by population share.")
+	}
 }

@@ -82,6 +82,7 @@ func (d *document) finvoice() *finvoice.Invoice {
 		Seller: finvoiceParty(inv.Seller), Buyer: finvoiceParty(inv.Buyer), BuyerReference: inv.BuyerReference,
 		Reference: inv.Reference, IBAN: inv.Seller.IBAN, BIC: inv.Seller.BIC,
 		Net: d.net, VAT: d.vat, Total: d.net + d.vat, VATRows: d.vatRows, VirtualBarcode: d.barcode, Created: inv.Created,
+		VATGround: inv.VATGround,
 	}
 	if c := inv.Credit; c != nil {
 		f.Credit, f.OriginalNumber, f.OriginalDate, f.CreditReason = true, c.Number, c.Date, c.Reason

@@ -59,7 +59,8 @@ func (m *Main) runEstimate(ctx context.Context, args []string) error {
 
 	period := cfg.Period()
 	inputs := []manifest.Input{cfg.Input(), popInput}
-	man := newManifest(cfg, manifest.KindEstimate, period.ID(), created, inputs, budget, alloc)
+	man := newManifest(cfg, manifest.KindEstimate, period.ID(), created, inputs)
+	describeAllocation(man, cfg, budget, alloc)
 	data, err := manifest.Encode(man)
 	if err != nil {
 		return fmt.Errorf("estimate: encode manifest: %w", err)
@@ -88,24 +89,30 @@ func (m *Main) runEstimate(ctx context.Context, args []string) error {
 	return nil
 }
 
-// newManifest is the manifest of a run or an estimate without its documents.
-func newManifest(cfg *Config, kind, cycle string, created time.Time, inputs []manifest.Input, budget compute.Components, alloc compute.Allocation) *manifest.Manifest {
-	cs := cfg.CostSharing
+// newManifest is the manifest of a run or an estimate without its
+// scheme's figures and its documents.
+func newManifest(cfg *Config, kind, cycle string, created time.Time, inputs []manifest.Input) *manifest.Manifest {
 	return &manifest.Manifest{
-		Scheme:              cfg.Scheme.ID,
-		Cycle:               cycle,
-		Kind:                kind,
-		Created:             created.Format(time.RFC3339),
-		Inputs:              inputs,
-		Budget:              budget.Total(),
-		ComponentBudgets:    manifest.Components{Population: budget.Population, Activity: budget.Activity},
-		Weights:             manifest.Weights{Population: cs.PopulationWeight.d.String(), Activity: cs.ActivityWeight.d.String()},
-		AgeLimit:            cs.AgeLimit,
-		PopulationReference: cs.PopulationReference.d.String(),
-		ActivityBasis:       manifest.Basis(alloc),
-		Allocation:          manifest.Rows(alloc),
-		Appendix:            &manifest.Appendix{PDF: "appendix.pdf", XLSX: "appendix.xlsx"},
+		Scheme:   cfg.Scheme.ID,
+		Cycle:    cycle,
+		Kind:     kind,
+		Created:  created.Format(time.RFC3339),
+		Inputs:   inputs,
+		Appendix: &manifest.Appendix{PDF: "appendix.pdf", XLSX: "appendix.xlsx"},
 	}
+}
+
+// describeAllocation fills in a cost-sharing allocation.
+func describeAllocation(man *manifest.Manifest, cfg *Config, budget compute.Components, alloc compute.Allocation) {
+	cs := cfg.CostSharing
+	age := cs.AgeLimit
+	man.Budget = budget.Total()
+	man.ComponentBudgets = &manifest.Components{Population: budget.Population, Activity: budget.Activity}
+	man.Weights = &manifest.Weights{Population: cs.PopulationWeight.d.String(), Activity: cs.ActivityWeight.d.String()}
+	man.AgeLimit = &age
+	man.PopulationReference = cs.PopulationReference.d.String()
+	man.ActivityBasis = manifest.Basis(alloc)
+	man.Allocation = manifest.Rows(alloc)
 }
 
 // newAppendix is the appendix of a cycle from..to, or of an estimate.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"path"
 	"path/filepath"
 	"time"
@@ -12,7 +13,6 @@ import (
 	"github.com/kuntalasku/kuntalasku/output/files"
 	"github.com/kuntalasku/kuntalasku/output/ledger"
 	"github.com/kuntalasku/kuntalasku/output/manifest"
-	"github.com/kuntalasku/kuntalasku/report"
 )
 
 // runRun is "kuntalasku run": it invoices one cycle of the cost-sharing
@@ -49,14 +49,23 @@ func (m *Main) runRun(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	res, err := computeCycle(cfg, *cycleFlag, *popFlag, actFlags, m.progress)
+	var res invoicing
+	if cfg.Scheme.Kind == KindPerResident {
+		if len(actFlags) > 0 {
+			return &usageError{"run: --activities is the cost-sharing scheme's; the per-resident scheme reads inputs.hours and inputs.manual_lines"}
+		}
+		res, err = computeFeeCycle(cfg, *cycleFlag, *popFlag, issue, created)
+	} else {
+		res, err = computeCycle(cfg, *cycleFlag, *popFlag, actFlags, issue, created, m.progress)
+	}
 	if err != nil {
 		return err
 	}
-	if !issue.After(res.Cycle.To()) {
-		return &usageError{fmt.Sprintf("--issue-date %s: cycle %s ends %s; invoice it after it has ended, when its activities are all in", issue, res.Cycle.ID, res.Cycle.To())}
+	cycle := res.cycle()
+	if !issue.After(cycle.To()) {
+		return &usageError{fmt.Sprintf("--issue-date %s: cycle %s ends %s; invoice it after it has ended, when all its work is in", issue, cycle.ID, cycle.To())}
 	}
-	if err := checkDrafts(ctx, cfg, res, issue, created); err != nil {
+	if err := checkDrafts(ctx, cfg, res, issue); err != nil {
 		return err
 	}
 
@@ -73,14 +82,14 @@ func (m *Main) runRun(ctx context.Context, args []string) error {
 	if err := recoverRuns(ctx, store, out, cfg.Scheme.ID, m.Stderr); err != nil {
 		return err
 	}
-	if prev, err := store.RegularRun(ctx, cfg.Scheme.ID, res.Cycle.ID); err != nil {
+	if prev, err := store.RegularRun(ctx, cfg.Scheme.ID, cycle.ID); err != nil {
 		return err
 	} else if prev != nil {
 		return r.alreadyInvoiced(ctx, store, prev)
 	}
 	run, docs, err := r.commit(ctx, store)
 	if errors.Is(err, ledger.ErrCycleInvoiced) { // another process was first
-		prev, perr := store.RegularRun(ctx, cfg.Scheme.ID, res.Cycle.ID)
+		prev, perr := store.RegularRun(ctx, cfg.Scheme.ID, cycle.ID)
 		if perr != nil || prev == nil {
 			return err
 		}
@@ -100,11 +109,8 @@ func (m *Main) runRun(ctx context.Context, args []string) error {
 	}
 
 	w := m.Stdout
-	fmt.Fprintf(w, "%s — cycle %s (%s … %s), run %d, issued %s\n\n", cfg.Scheme.Name, res.Cycle.ID, res.Cycle.From(), res.Cycle.To(), run.ID, issue)
-	printAllocation(w, res.Alloc, cfg.CostSharing.AgeLimit)
-	if res.Alloc.ActivitiesByPopulation {
-		fmt.Fprintln(w, "\nThe cycle has no activities at all: the activity part was split by population share.")
-	}
+	fmt.Fprintf(w, "%s — cycle %s (%s … %s), run %d, issued %s\n\n", cfg.Scheme.Name, cycle.ID, cycle.From(), cycle.To(), run.ID, issue)
+	res.print(w)
 	fmt.Fprintln(w)
 	printIssued(w, docs)
 	fmt.Fprintf(w, "\nOutput: %s\n", dir)
@@ -114,20 +120,40 @@ func (m *Main) runRun(ctx context.Context, args []string) error {
 // checkDrafts makes the cycle's invoices with placeholder numbers and checks
 // that each can be written as a valid e-invoice, so that a configuration
 // that cannot be invoiced is refused before any number is assigned.
-func checkDrafts(ctx context.Context, cfg *Config, res *cycleResult, issue compute.Date, created time.Time) error {
-	n := ledger.Numbers{Year: issue.Year, First: 1, Prefix: cfg.Scheme.Prefix, ReferenceCode: cfg.Scheme.ReferenceCode, Count: invoiceCount(res.Alloc)}
-	drafts, err := cycleInvoices(ctx, cfg, res, issue, created, n)
+func checkDrafts(ctx context.Context, cfg *Config, res invoicing, issue compute.Date) error {
+	n := ledger.Numbers{Year: issue.Year, First: 1, Prefix: cfg.Scheme.Prefix, ReferenceCode: cfg.Scheme.ReferenceCode, Count: res.count()}
+	drafts, err := res.drafts(ctx, n)
 	if err != nil {
 		return err
 	}
 	return checkDocuments(drafts)
 }
 
+// invoicing is one cycle of a scheme computed from its inputs, ready to be
+// invoiced: the part of a run that differs between the schemes. Numbering,
+// the ledger, the files and the manifest's documents are the same for all.
+type invoicing interface {
+	cycle() compute.Cycle
+	inputs() []manifest.Input
+	// count is how many invoices the cycle makes.
+	count() int
+	// drafts are the cycle's invoices, numbered by n.
+	drafts(ctx context.Context, n ledger.Numbers) ([]*document, error)
+	// totals are what each payer is invoiced, by payer id.
+	totals() map[string]compute.Money
+	// describe fills in the manifest's figures of the scheme.
+	describe(man *manifest.Manifest)
+	// appendix renders the run's appendix, listing docs.
+	appendix(docs []*document) (pdf, xlsx []byte, err error)
+	// print writes the cycle's figures for a person.
+	print(w io.Writer)
+}
+
 // cycleRun is one cycle being invoiced.
 type cycleRun struct {
 	m       *Main
 	cfg     *Config
-	res     *cycleResult
+	res     invoicing
 	issue   compute.Date
 	created time.Time
 	out     string
@@ -136,17 +162,17 @@ type cycleRun struct {
 // commit assigns the numbers, writes the cycle's folder under its staging name
 // and records the run, all inside one ledger transaction.
 func (r *cycleRun) commit(ctx context.Context, store *ledger.Store) (*ledger.Run, []*document, error) {
-	cfg, res := r.cfg, r.res
+	cfg, res, cycle := r.cfg, r.res, r.res.cycle()
 	plan := ledger.Plan{
 		Scheme: cfg.Scheme.ID, Prefix: cfg.Scheme.Prefix, ReferenceCode: cfg.Scheme.ReferenceCode,
-		Cycle: res.Cycle.ID, Kind: ledger.KindRegular, IssueDate: r.issue, Count: invoiceCount(res.Alloc),
+		Cycle: cycle.ID, Kind: ledger.KindRegular, IssueDate: r.issue, Count: res.count(),
 	}
 	var docs []*document
 	run, err := store.Issue(ctx, plan, func(n ledger.Numbers) (*ledger.Run, []ledger.Document, error) {
-		folder := cfg.Scheme.ID + "/" + res.Cycle.ID
+		folder := cfg.Scheme.ID + "/" + cycle.ID
 		run := &ledger.Run{
-			ID: n.Run, Scheme: cfg.Scheme.ID, Cycle: res.Cycle.ID, Kind: ledger.KindRegular,
-			IssueDate: r.issue, Created: r.created, Folder: folder, Inputs: ledgerInputs(res.Inputs),
+			ID: n.Run, Scheme: cfg.Scheme.ID, Cycle: cycle.ID, Kind: ledger.KindRegular,
+			IssueDate: r.issue, Created: r.created, Folder: folder, Inputs: ledgerInputs(res.inputs()),
 		}
 		// Under the ledger's write lock no other run is being staged, so
 		// staged folders of runs not committed are a crash's leftovers.
@@ -154,7 +180,7 @@ func (r *cycleRun) commit(ctx context.Context, store *ledger.Store) (*ledger.Run
 			return nil, nil, err
 		}
 		var err error
-		docs, err = cycleInvoices(ctx, cfg, res, r.issue, r.created, n)
+		docs, err = res.drafts(ctx, n)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -188,15 +214,10 @@ func (r *cycleRun) stage(run *ledger.Run, docs []*document) (err error) {
 			stage.Keep()
 		}
 	}()
-	man := newManifest(cfg, manifest.KindRegular, res.Cycle.ID, r.created, res.Inputs, res.Budget, res.Alloc)
+	man := newManifest(cfg, manifest.KindRegular, res.cycle().ID, r.created, res.inputs())
 	man.Run = run.ID
 	man.IssueDate = r.issue.String()
-	t := res.Count.Tally
-	man.Unattributed = manifest.NewUnattributed(t.NonParticipant, t.Unknown, res.Count.manifestRows())
-	app := newAppendix(cfg, false, res.Cycle.From(), res.Cycle.To(), r.created, res.Budget, res.Alloc, man.Inputs)
-	app.Activities = t.Payers
-	app.Unattributed = res.Count.reportUnattributed()
-	app.Documents = []report.AppendixDocument{}
+	res.describe(man)
 	for i, d := range docs {
 		if err := d.render(); err != nil {
 			return err
@@ -213,12 +234,18 @@ func (r *cycleRun) stage(run *ledger.Run, docs []*document) (err error) {
 			}
 		}
 		man.Documents = append(man.Documents, d.manifestDocument())
-		app.Documents = append(app.Documents, d.appendixDocument())
 		if i == len(docs)/2 {
 			r.m.faultpoint("staging")
 		}
 	}
-	if err := writeAppendix(stage, app); err != nil {
+	pdf, xlsx, err := res.appendix(docs)
+	if err != nil {
+		return err
+	}
+	if err := stage.WriteFile("appendix.pdf", pdf); err != nil {
+		return err
+	}
+	if err := stage.WriteFile("appendix.xlsx", xlsx); err != nil {
 		return err
 	}
 	data, err := manifest.Encode(man)

@@ -58,6 +58,7 @@ func (m *Main) faultpoint(name string) {
 // dryRun shows what run would issue without writing anything.
 func (r *cycleRun) dryRun(ctx context.Context) error {
 	cfg, res, w := r.cfg, r.res, r.m.Stdout
+	cycle := res.cycle()
 	store, err := openLedgerReadOnly(ctx, r.cfg.LedgerPath(r.out))
 	if err != nil {
 		return err
@@ -65,24 +66,21 @@ func (r *cycleRun) dryRun(ctx context.Context) error {
 	nextSeq := int64(1)
 	if store != nil {
 		defer store.Close()
-		prev, err := store.RegularRun(ctx, cfg.Scheme.ID, res.Cycle.ID)
+		prev, err := store.RegularRun(ctx, cfg.Scheme.ID, cycle.ID)
 		if err != nil {
 			return err
 		}
 		if prev != nil {
-			fmt.Fprintf(w, "Dry run: cycle %s was invoiced in run %d; a run would change nothing.\n", res.Cycle.ID, prev.ID)
+			fmt.Fprintf(w, "Dry run: cycle %s was invoiced in run %d; a run would change nothing.\n", cycle.ID, prev.ID)
 			return r.compare(ctx, store, prev)
 		}
 		if _, nextSeq, err = store.Next(ctx, cfg.Scheme.ID, r.issue.Year); err != nil {
 			return err
 		}
 	}
-	fmt.Fprintf(w, "%s — cycle %s (%s … %s), dry run\n\n", cfg.Scheme.Name, res.Cycle.ID, res.Cycle.From(), res.Cycle.To())
-	printAllocation(w, res.Alloc, cfg.CostSharing.AgeLimit)
-	if res.Alloc.ActivitiesByPopulation {
-		fmt.Fprintln(w, "\nThe cycle has no activities at all: the activity part would be split by population share.")
-	}
-	n := ledger.Numbers{Year: r.issue.Year, First: nextSeq, Prefix: cfg.Scheme.Prefix, Count: invoiceCount(res.Alloc)}
+	fmt.Fprintf(w, "%s — cycle %s (%s … %s), dry run\n\n", cfg.Scheme.Name, cycle.ID, cycle.From(), cycle.To())
+	res.print(w)
+	n := ledger.Numbers{Year: r.issue.Year, First: nextSeq, Prefix: cfg.Scheme.Prefix, Count: res.count()}
 	if n.Count > 0 {
 		fmt.Fprintf(w, "\nWould issue %d invoices dated %s, numbered %s … %s.\n", n.Count, r.issue, n.Number(0), n.Number(n.Count-1))
 	} else {
@@ -114,16 +112,17 @@ func (r *cycleRun) compare(ctx context.Context, store *ledger.Store, prev *ledge
 	}
 	printStored(r.m.Stdout, docs)
 	var diffs []string
-	if !slices.Equal(dataInputs(prev.Inputs), dataInputs(ledgerInputs(r.res.Inputs))) {
+	if !slices.Equal(dataInputs(prev.Inputs), dataInputs(ledgerInputs(r.res.inputs()))) {
 		diffs = append(diffs, "the population or activity files differ from those of run "+fmt.Sprint(prev.ID))
 	}
 	totals := map[string]compute.Money{}
 	for _, d := range docs {
 		totals[d.Payer] += d.Total
 	}
-	for _, l := range r.res.Alloc.Lines {
-		if got := totals[l.Payer.ID]; got != l.Total {
-			diffs = append(diffs, fmt.Sprintf("%s %s: invoiced %s, computed now %s", l.Payer.ID, l.Payer.Name, got, l.Total))
+	now := r.res.totals()
+	for _, p := range r.cfg.Payers {
+		if got, want := totals[p.ID], now[p.ID]; got != want {
+			diffs = append(diffs, fmt.Sprintf("%s %s: invoiced %s, computed now %s", p.ID, p.Name, got, want))
 		}
 	}
 	if len(diffs) == 0 {

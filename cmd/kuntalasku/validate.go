@@ -39,6 +39,9 @@ func (m *Main) runValidate(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	if cfg.Scheme.Kind == KindPerResident {
+		return m.validateFees(ctx, cfg, *cycleFlag, *popFlag)
+	}
 	period := cfg.Period()
 	what := "the contract period"
 	if *cycleFlag != "" {
@@ -144,6 +147,39 @@ func checkInvoicing(ctx context.Context, cfg *Config, shares []compute.Share) er
 	if err != nil {
 		return &inputError{err}
 	}
-	res := &cycleResult{Cycle: first, Budget: budget, Alloc: alloc}
-	return checkDrafts(ctx, cfg, res, first.To().AddDays(1), time.Unix(0, 0).UTC())
+	issue := first.To().AddDays(1)
+	res := &cycleResult{cfg: cfg, issue: issue, created: time.Unix(0, 0).UTC(), Cycle: first, Budget: budget, Alloc: alloc}
+	return checkDrafts(ctx, cfg, res, issue)
+}
+
+// validateFees checks a per-resident scheme's configuration and inputs for a
+// cycle and shows what a run would bill.
+func (m *Main) validateFees(ctx context.Context, cfg *Config, cycle, popFlag string) error {
+	if cycle == "" {
+		return &usageError{"validate: a per-resident scheme needs --cycle, such as --cycle 2022"}
+	}
+	created, err := m.now()
+	if err != nil {
+		return err
+	}
+	fc, err := computeFeeCycle(cfg, cycle, popFlag, fc0(cycle), created)
+	if err != nil {
+		return err
+	}
+	if err := checkDrafts(ctx, cfg, fc, fc.issue); err != nil {
+		return err
+	}
+	fmt.Fprintf(m.Stdout, "Configuration %s: %d subscribers.\n\n", cfg.path, len(cfg.Payers))
+	fc.print(m.Stdout)
+	fmt.Fprintln(m.Stdout, "\nNothing was written.")
+	return nil
+}
+
+// fc0 is a placeholder issue date for checking a cycle: the day after its year.
+func fc0(cycle string) compute.Date {
+	p, err := feeYearPeriod(cycle)
+	if err != nil {
+		return compute.Date{}
+	}
+	return p.To.AddDays(1)
 }

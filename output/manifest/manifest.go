@@ -36,17 +36,22 @@ type Manifest struct {
 	IssueDate string  `json:"issue_date,omitempty"`
 	Inputs    []Input `json:"inputs"`
 
-	Budget           compute.Money `json:"budget"`
-	ComponentBudgets Components    `json:"component_budgets"`
-	Weights          Weights       `json:"weights"`
-	AgeLimit         int           `json:"age_limit"`
+	// Budget down to ActivityBasis are the cost-sharing scheme's.
+	Budget           compute.Money `json:"budget,omitempty"`
+	ComponentBudgets *Components   `json:"component_budgets,omitempty"`
+	Weights          *Weights      `json:"weights,omitempty"`
+	AgeLimit         *int          `json:"age_limit,omitempty"`
 	// PopulationReference is the date of the population figures (2019-12-31).
 	PopulationReference string `json:"population_reference"`
 	// ActivityBasis is "activities" when the activity part was split by
 	// activity counts, "population" when by population share (an estimate, or
 	// a cycle with no activities at all).
-	ActivityBasis string          `json:"activity_basis"`
-	Allocation    []AllocationRow `json:"allocation"`
+	ActivityBasis string `json:"activity_basis,omitempty"`
+	// Rate is the per-resident scheme's fee per resident and year ("0.058").
+	Rate string `json:"rate,omitempty"`
+	// Allocation is one row per payer: []AllocationRow for the cost-sharing
+	// scheme, []FeeRow for the per-resident one.
+	Allocation any `json:"allocation"`
 	// Unattributed are the cycle's activity events that bill nobody; absent
 	// when no activities were read (an estimate).
 	Unattributed *Unattributed `json:"unattributed,omitempty"`
@@ -89,6 +94,17 @@ type AllocationRow struct {
 	PopulationAmount compute.Money `json:"population_amount"`
 	ActivityAmount   compute.Money `json:"activity_amount"`
 	Total            compute.Money `json:"total"`
+}
+
+// FeeRow is one subscriber's fee in a per-resident run (SPEC 4.4).
+type FeeRow struct {
+	Payer      string        `json:"payer"`
+	Name       string        `json:"name"`
+	Members    []string      `json:"members,omitempty"` // member municipalities' codes
+	Population int64         `json:"population"`
+	Months     int           `json:"months"`   // months of the year billed
+	YearFee    compute.Money `json:"year_fee"` // the year's fee
+	Fee        compute.Money `json:"fee"`      // this cycle's instalment
 }
 
 // Unattributed counts the events not billed (SPEC 2.2, 4.4): of
