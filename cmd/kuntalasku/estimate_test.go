@@ -127,19 +127,7 @@ func TestEstimateManifestGolden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	golden := "testdata/estimate-manifest.golden.json"
-	if *update {
-		if err := os.WriteFile(golden, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if string(got) != string(want) {
-		t.Errorf("manifest differs from %s (run with -update after checking the change):\n%s", golden, got)
-	}
+	golden(t, "testdata/estimate-manifest.golden.json", got)
 }
 
 // TestEstimateIsReproducible runs the estimate twice into the same folder:

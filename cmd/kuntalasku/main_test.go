@@ -96,3 +96,20 @@ func TestUsage(t *testing.T) {
 		t.Errorf("estimate -h does not show its flags and an example:\n%s", r.stderr)
 	}
 }
+
+// golden compares got with the golden file, rewriting it with -update.
+func golden(t *testing.T, path string, got []byte) {
+	t.Helper()
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(got) != string(want) {
+		t.Errorf("output differs from %s (run with -update after checking the change):\n%s", path, got)
+	}
+}

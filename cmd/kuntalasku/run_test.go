@@ -406,19 +406,7 @@ func TestRunManifestGolden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	golden := "testdata/run-2021-01-manifest.golden.json"
-	if *update {
-		if err := os.WriteFile(golden, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if string(got) != string(want) {
-		t.Errorf("manifest differs from %s (run with -update after checking the change):\n%s", golden, got)
-	}
+	golden(t, "testdata/run-2021-01-manifest.golden.json", got)
 }
 
 // TestRunIsReproducible: the same inputs, issue date and ledger state give
