@@ -32,39 +32,18 @@ func AppendixXLSX(a *Appendix) ([]byte, error) {
 		return nil, err
 	}
 
-	f := excelize.NewFile()
-	defer f.Close()
-	if err := f.SetSheetName("Sheet1", sheet); err != nil {
-		return nil, err
-	}
-	activities := ""
+	activities, documents := "", ""
 	if l.Activities != nil {
 		activities = tx.T("sheet_activities", nil)
-		if _, err := f.NewSheet(activities); err != nil {
-			return nil, err
-		}
 	}
-	documents := ""
 	if l.Documents != nil {
 		documents = tx.T("sheet_documents", nil)
-		if _, err := f.NewSheet(documents); err != nil {
-			return nil, err
-		}
 	}
-	if _, err := f.NewSheet(inputs); err != nil {
-		return nil, err
-	}
-	created := a.Created.UTC().Format(time.RFC3339)
-	if err := f.SetDocProps(&excelize.DocProperties{
-		Creator: "kuntalasku", LastModifiedBy: "kuntalasku", Title: l.Title,
-		Created: created, Modified: created, Language: a.Lang,
-	}); err != nil {
-		return nil, err
-	}
-	st, err := newStyles(f)
+	f, st, err := newWorkbook(l.Title, a.Lang, a.Created, sheet, activities, documents, inputs)
 	if err != nil {
 		return nil, err
 	}
+	defer f.Close()
 	if err := writeAllocationSheet(f, sheet, a, l, st); err != nil {
 		return nil, fmt.Errorf("appendix workbook: %w", err)
 	}
@@ -86,6 +65,44 @@ func AppendixXLSX(a *Appendix) ([]byte, error) {
 		return nil, fmt.Errorf("appendix workbook: %w", err)
 	}
 	return canonicalZip(b.Bytes())
+}
+
+// newWorkbook starts a workbook with the named sheets in order (empty names
+// are skipped), fixed document properties (so that the same appendix gives
+// the same bytes) and the appendix styles.
+func newWorkbook(title, lang string, created time.Time, sheets ...string) (*excelize.File, *styles, error) {
+	f := excelize.NewFile()
+	first := true
+	for _, name := range sheets {
+		if name == "" {
+			continue
+		}
+		var err error
+		if first {
+			err = f.SetSheetName("Sheet1", name)
+		} else {
+			_, err = f.NewSheet(name)
+		}
+		if err != nil {
+			f.Close()
+			return nil, nil, err
+		}
+		first = false
+	}
+	at := created.UTC().Format(time.RFC3339)
+	if err := f.SetDocProps(&excelize.DocProperties{
+		Creator: "kuntalasku", LastModifiedBy: "kuntalasku", Title: title,
+		Created: at, Modified: at, Language: lang,
+	}); err != nil {
+		f.Close()
+		return nil, nil, err
+	}
+	st, err := newStyles(f)
+	if err != nil {
+		f.Close()
+		return nil, nil, err
+	}
+	return f, st, nil
 }
 
 type styles struct{ title, header, money, count, share, bold, boldMoney, boldCount, boldShare int }

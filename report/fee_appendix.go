@@ -253,25 +253,11 @@ func FeeAppendixXLSX(a *FeeAppendix) ([]byte, error) {
 	if err := tx.Err(); err != nil {
 		return nil, err
 	}
-	f := excelize.NewFile()
-	defer f.Close()
-	if err := f.SetSheetName("Sheet1", sheet); err != nil {
-		return nil, err
-	}
-	if _, err := f.NewSheet(inputs); err != nil {
-		return nil, err
-	}
-	created := a.Created.UTC().Format(time.RFC3339)
-	if err := f.SetDocProps(&excelize.DocProperties{
-		Creator: "kuntalasku", LastModifiedBy: "kuntalasku", Title: l.Title,
-		Created: created, Modified: created, Language: a.Lang,
-	}); err != nil {
-		return nil, err
-	}
-	st, err := newStyles(f)
+	f, st, err := newWorkbook(l.Title, a.Lang, a.Created, sheet, inputs)
 	if err != nil {
 		return nil, err
 	}
+	defer f.Close()
 	if err := writeFeeSheet(f, sheet, members, a, l, st); err != nil {
 		return nil, fmt.Errorf("fee appendix workbook: %w", err)
 	}
