@@ -50,6 +50,9 @@ type Party struct {
 
 // InvoiceLine is one line: quantity × unit price = net, exactly.
 type InvoiceLine struct {
+	// Kind is what the line bills (LineFee, LineWork…): not printed, kept
+	// in the ledger so that a settlement can sum the lines of a kind.
+	Kind        string
 	Description string // in the payer's language (see CostSharingLines)
 	Basis       string // what the amount rests on, printed under the description
 	Quantity    decimal.Decimal
@@ -58,6 +61,17 @@ type InvoiceLine struct {
 	VATRate     decimal.Decimal // percent
 	Net         compute.Money
 }
+
+// The kinds of line (InvoiceLine.Kind).
+const (
+	LinePopulation = "population" // the population-based part of a cost share
+	LineActivities = "activities" // the activity-based part
+	LineSettlement = "settlement" // a cost share's year-end settlement
+	LineFee        = "fee"        // a per-resident usage fee instalment
+	LineWork       = "work"       // hours of work or training
+	LineManual     = "manual"     // a manual line (subcontracted work)
+	LineSurplus    = "surplus"    // a year's surplus returned
+)
 
 // Unit is the unit of a line's quantity.
 type Unit string
@@ -124,9 +138,9 @@ func CostSharingLines(lang string, line compute.AllocationLine, alloc compute.Al
 		actBasis = tx.T("line_basis_activities", map[string]any{"Count": loc.Int(line.Activities), "Share": loc.Percent(actShare, 4)})
 	}
 	lines := []InvoiceLine{
-		{Description: tx.T("line_population", map[string]any{"Period": period}), Basis: popBasis,
+		{Kind: LinePopulation, Description: tx.T("line_population", map[string]any{"Period": period}), Basis: popBasis,
 			Quantity: decimal.NewFromInt(1), Unit: UnitLot, UnitPrice: line.PopulationAmount, VATRate: rate, Net: line.PopulationAmount},
-		{Description: tx.T("line_activity", map[string]any{"Period": period}), Basis: actBasis,
+		{Kind: LineActivities, Description: tx.T("line_activity", map[string]any{"Period": period}), Basis: actBasis,
 			Quantity: decimal.NewFromInt(1), Unit: UnitLot, UnitPrice: line.ActivityAmount, VATRate: rate, Net: line.ActivityAmount},
 	}
 	return lines, tx.Err()

@@ -181,7 +181,7 @@ func (d *document) ledgerDocument(scheme string, n ledger.Numbers, i int) ledger
 	}
 	for _, l := range inv.Lines {
 		doc.Lines = append(doc.Lines, ledger.Line{
-			Description: l.Description, Basis: l.Basis, Quantity: l.Quantity, Unit: string(l.Unit),
+			Kind: l.Kind, Description: l.Description, Basis: l.Basis, Quantity: l.Quantity, Unit: string(l.Unit),
 			UnitPrice: l.UnitPrice, VATRate: l.VATRate, Net: l.Net,
 		})
 	}

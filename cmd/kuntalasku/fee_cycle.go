@@ -338,7 +338,7 @@ func (fc *feeCycle) lines(r *feeRow) ([]report.InvoiceLine, error) {
 			"Date": loc.Date(fc.PopulationDate), "Months": len(r.Months), "YearFee": loc.Money(r.YearFee),
 		})
 		lines = append(lines, report.InvoiceLine{
-			Description: tx.T("line_fee", map[string]any{"Period": loc.Period(from, to)}), Basis: basis,
+			Kind: report.LineFee, Description: tx.T("line_fee", map[string]any{"Period": loc.Period(from, to)}), Basis: basis,
 			Quantity: one, Unit: report.UnitLot, UnitPrice: r.Fee, VATRate: cfg.PerResident.FeeVATRate.d, Net: r.Fee,
 		})
 	}
@@ -357,14 +357,14 @@ func (fc *feeCycle) lines(r *feeRow) ([]report.InvoiceLine, error) {
 			return nil, &inputError{fmt.Errorf("hours of %s on %s: %w", p.ID, h.Date, err)}
 		}
 		lines = append(lines, report.InvoiceLine{
-			Description: loc.Date(h.Date) + " " + workDescription(tx, h), Basis: basis,
+			Kind: report.LineWork, Description: loc.Date(h.Date) + " " + workDescription(tx, h), Basis: basis,
 			Quantity: h.Hours, Unit: report.UnitHour, UnitPrice: price, VATRate: rate, Net: net,
 		})
 	}
 	for _, m := range r.Manual {
 		lines = append(lines, report.InvoiceLine{
-			Description: loc.Date(m.Date) + " " + m.Description,
-			Quantity:    one, Unit: report.UnitLot, UnitPrice: m.Amount, VATRate: m.VATRate, Net: m.Amount,
+			Kind: report.LineManual, Description: loc.Date(m.Date) + " " + m.Description,
+			Quantity: one, Unit: report.UnitLot, UnitPrice: m.Amount, VATRate: m.VATRate, Net: m.Amount,
 		})
 	}
 	return lines, tx.Err()
@@ -420,10 +420,10 @@ func (fc *feeCycle) appendix(docs []*document) (pdf, xlsx []byte, err error) {
 		}
 		if d := byPayer[r.Payer.ID]; d != nil {
 			for _, l := range d.inv.Lines {
-				switch {
-				case l.Unit == report.UnitHour:
+				switch l.Kind {
+				case report.LineWork:
 					row.HoursNet += l.Net
-				case l.Basis == "" && l.Unit == report.UnitLot:
+				case report.LineManual:
 					row.Other += l.Net
 				}
 			}

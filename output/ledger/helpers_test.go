@@ -73,16 +73,16 @@ func makeRun(p Plan, n Numbers) (*Run, []Document, error) {
 		a := compute.Money(100000 + 137*int64(n.Seq(i)))
 		b := compute.Money(2550 + int64(i))
 		docs = append(docs, Document{
-			Number: n.Number(i), Scheme: p.Scheme, Year: n.Year, Seq: n.Seq(i), Run: n.Run, Cycle: p.Cycle,
+			Number: n.Number(i), Scheme: p.Scheme, Year: n.Year, Seq: n.Seq(i), Run: n.Run, Cycle: p.Cycle, RunKind: p.Kind,
 			Type: TypeInvoice, Payer: fmt.Sprintf("KU%03d", 853+i), PayerName: "Kemiönsaari", Lang: "sv",
 			IssueDate: p.IssueDate, DueDate: p.IssueDate.AddDays(14),
 			From: p.IssueDate.AddDays(-31), To: p.IssueDate.AddDays(-1),
 			Reference: ref, Net: a + b, VAT: 651, Total: a + b + 651,
 			PDF: "invoices/" + n.Number(i) + ".pdf",
 			Lines: []Line{
-				{Description: "Väestöosuus", Basis: "192 211 asukasta", Quantity: decimal.RequireFromString("1.00"),
+				{Kind: "population", Description: "Väestöosuus", Basis: "192 211 asukasta", Quantity: decimal.RequireFromString("1.00"),
 					Unit: "kpl", UnitPrice: a, VATRate: decimal.Zero, Net: a},
-				{Description: "Tuntityö", Quantity: decimal.RequireFromString("0.5"),
+				{Kind: "work", Description: "Tuntityö", Quantity: decimal.RequireFromString("0.5"),
 					Unit: "h", UnitPrice: 2*b + 1, VATRate: decimal.RequireFromString("25.50"), Net: b},
 			},
 		})

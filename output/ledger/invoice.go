@@ -24,7 +24,9 @@ type Document struct {
 	Seq    int64 // the number in the series, from 1
 	Run    int64
 	Cycle  string // the run's cycle; filled when reading, ignored when issuing
-	Type   string // TypeInvoice or TypeCreditNote
+	// RunKind is the run's kind; filled when reading, ignored when issuing.
+	RunKind string
+	Type    string // TypeInvoice or TypeCreditNote
 
 	Payer, PayerName, Lang string
 
@@ -46,6 +48,9 @@ type Document struct {
 
 // Line is one line of a document.
 type Line struct {
+	// Kind is what the line bills, such as "fee" or "work": settlements
+	// sum the lines of a kind.
+	Kind               string
 	Description, Basis string
 	Quantity           decimal.Decimal
 	Unit               string
@@ -108,9 +113,9 @@ func insertDocument(ctx context.Context, tx *sql.Tx, d *Document) error {
 		return err
 	}
 	for i, l := range d.Lines {
-		_, err := tx.ExecContext(ctx, `INSERT INTO lines (document, position, description, basis,
-			quantity, unit, unit_price, vat_rate, net) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			d.Number, i+1, l.Description, l.Basis, l.Quantity.String(), l.Unit,
+		_, err := tx.ExecContext(ctx, `INSERT INTO lines (document, position, kind, description, basis,
+			quantity, unit, unit_price, vat_rate, net) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			d.Number, i+1, l.Kind, l.Description, l.Basis, l.Quantity.String(), l.Unit,
 			int64(l.UnitPrice), l.VATRate.String(), int64(l.Net))
 		if err != nil {
 			return fmt.Errorf("line %d: %w", i+1, err)
@@ -121,7 +126,7 @@ func insertDocument(ctx context.Context, tx *sql.Tx, d *Document) error {
 
 // documentColumns are the columns scanDocument reads, from documents d
 // joined with runs r.
-const documentColumns = `d.number, d.scheme, d.year, d.seq, d.run, r.cycle, d.type,
+const documentColumns = `d.number, d.scheme, d.year, d.seq, d.run, r.cycle, r.kind, d.type,
 	d.payer, d.payer_name, d.lang, d.issue_date, d.due_date, d.period_from, d.period_to,
 	d.reference, d.credits, d.reason, d.net, d.vat, d.total, d.pdf`
 
@@ -137,7 +142,7 @@ func scanDocument(row scanner) (Document, error) {
 		ref             string
 		net, vat, total int64
 	)
-	err := row.Scan(&d.Number, &d.Scheme, &d.Year, &d.Seq, &d.Run, &d.Cycle, &d.Type,
+	err := row.Scan(&d.Number, &d.Scheme, &d.Year, &d.Seq, &d.Run, &d.Cycle, &d.RunKind, &d.Type,
 		&d.Payer, &d.PayerName, &d.Lang, &issue, &due, &from, &to,
 		&ref, &credits, &d.Reason, &net, &vat, &total, &d.PDF)
 	if err != nil {
@@ -163,7 +168,7 @@ func scanDocument(row scanner) (Document, error) {
 }
 
 // lineColumns are the columns scanLine reads, from lines l.
-const lineColumns = `l.document, l.description, l.basis, l.quantity, l.unit, l.unit_price, l.vat_rate, l.net`
+const lineColumns = `l.document, l.kind, l.description, l.basis, l.quantity, l.unit, l.unit_price, l.vat_rate, l.net`
 
 // scanLine reads a row of lineColumns: the document's number and the line.
 func scanLine(row scanner) (string, Line, error) {
@@ -172,7 +177,7 @@ func scanLine(row scanner) (string, Line, error) {
 		price, net        int64
 		l                 Line
 	)
-	if err := row.Scan(&number, &l.Description, &l.Basis, &qty, &l.Unit, &price, &rate, &net); err != nil {
+	if err := row.Scan(&number, &l.Kind, &l.Description, &l.Basis, &qty, &l.Unit, &price, &rate, &net); err != nil {
 		return "", Line{}, err
 	}
 	var err error

@@ -16,6 +16,10 @@ import (
 // cycle that a regular run has already invoiced.
 var ErrCycleInvoiced = errors.New("the cycle is already invoiced")
 
+// ErrSettled is returned (wrapped) by Issue for a settlement of a cycle (a
+// year or period) already settled.
+var ErrSettled = errors.New("the period is already settled")
+
 // IssueDateError is returned by Issue when the issue date is earlier than
 // one already used in the series: numbers must follow dates.
 type IssueDateError struct {
@@ -147,12 +151,13 @@ func (s *Store) Issue(ctx context.Context, p Plan, build func(Numbers) (*Run, []
 
 // issue is Issue inside its transaction.
 func issue(ctx context.Context, tx *sql.Tx, p Plan, build func(Numbers) (*Run, []Document, error)) (*Run, error) {
-	if p.Kind == KindRegular {
+	done := onceError(p.Kind)
+	if done != nil {
 		var id int64
 		err := tx.QueryRowContext(ctx, `SELECT id FROM runs WHERE scheme = ? AND cycle = ? AND kind = ?`,
-			p.Scheme, p.Cycle, KindRegular).Scan(&id)
+			p.Scheme, p.Cycle, p.Kind).Scan(&id)
 		if err == nil {
-			return nil, fmt.Errorf("invoiced in run %d: %w", id, ErrCycleInvoiced)
+			return nil, fmt.Errorf("in run %d: %w", id, done)
 		} else if !errors.Is(err, sql.ErrNoRows) {
 			return nil, err
 		}
@@ -186,8 +191,8 @@ func issue(ctx context.Context, tx *sql.Tx, p Plan, build func(Numbers) (*Run, [
 	stored.Inputs = slices.Clone(run.Inputs)
 	if err := insertRun(ctx, tx, &stored); err != nil {
 		var e *sqlite.Error
-		if p.Kind == KindRegular && errors.As(err, &e) && e.Code() == sqliteConstraintUnique {
-			return nil, fmt.Errorf("record run %d: %w", runID, ErrCycleInvoiced)
+		if done != nil && errors.As(err, &e) && e.Code() == sqliteConstraintUnique {
+			return nil, fmt.Errorf("record run %d: %w", runID, done)
 		}
 		return nil, fmt.Errorf("record run %d: %w", runID, err)
 	}
@@ -215,6 +220,18 @@ func issue(ctx context.Context, tx *sql.Tx, p Plan, build func(Numbers) (*Run, [
 		return nil, err
 	}
 	return &stored, nil
+}
+
+// onceError is the error for a second run of kind of a cycle, for the kinds
+// recorded once per cycle; nil for the others.
+func onceError(kind string) error {
+	switch kind {
+	case KindRegular:
+		return ErrCycleInvoiced
+	case KindSettlement:
+		return ErrSettled
+	}
+	return nil
 }
 
 // next is the next run number and the next sequence number of the series of

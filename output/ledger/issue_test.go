@@ -443,3 +443,43 @@ func TestPlanRefused(t *testing.T) {
 		t.Errorf("got run %d, want 1", got.run.ID)
 	}
 }
+
+// TestSettledOnce: a year is settled once, and what was invoiced for a
+// period counts the regular and correction runs but not the settlement.
+func TestSettledOnce(t *testing.T) {
+	ctx := context.Background()
+	s := newLedger(t)
+	jan := mustIssue(t, s, vsa(t, KindRegular, "2021-01", "2021-02-01", 2), nil)
+	fix := mustIssue(t, s, vsa(t, KindCorrection, "2021-01", "2021-02-05", 1), nil)
+	mustIssue(t, s, vsa(t, KindSettlement, "2021", "2022-01-20", 1), nil)
+	before := fileHash(t, s.Path())
+
+	_, err := s.Issue(ctx, vsa(t, KindSettlement, "2021", "2022-01-25", 1), makeRunOf(t))
+	if !errors.Is(err, ErrSettled) {
+		t.Errorf("a second settlement: got %v, want ErrSettled", err)
+	}
+	if fileHash(t, s.Path()) != before {
+		t.Error("the refused settlement changed the file")
+	}
+	if run, err := s.FindRun(ctx, "vsa", "2021", KindSettlement); err != nil || run == nil || run.ID != 3 {
+		t.Errorf("FindRun settlement = %+v, %v; want run 3", run, err)
+	}
+	if run, err := s.FindRun(ctx, "vsa", "2022", KindSettlement); err != nil || run != nil {
+		t.Errorf("FindRun of a year not settled = %+v, %v; want nil", run, err)
+	}
+
+	// The test documents bill the 31 days before their issue date.
+	got, err := s.Invoiced(ctx, "vsa", date(t, "2021-01-01"), date(t, "2021-12-31"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameDocuments(t, got, append(slices.Clone(jan.docs), fix.docs...))
+	for _, d := range got {
+		if len(d.Lines) != 2 || d.Lines[0].Kind != "population" {
+			t.Errorf("%s: lines %+v", d.Number, d.Lines)
+		}
+	}
+	if got, err := s.Invoiced(ctx, "vsa", date(t, "2021-01-06"), date(t, "2021-12-31")); err != nil || len(got) != 0 {
+		t.Errorf("a period that does not contain the documents' periods: %d documents, %v", len(got), err)
+	}
+}

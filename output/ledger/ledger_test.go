@@ -2,6 +2,7 @@ package ledger
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"os"
@@ -126,24 +127,32 @@ func TestOpenMissingFolder(t *testing.T) {
 
 func TestVersions(t *testing.T) {
 	ctx := context.Background()
+	latest, err := latestVersion()
+	if err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name     string
 		version  int
 		wantOpen bool   // Open succeeds
 		wantRO   string // OpenReadOnly's error, "" for none
 	}{
-		{"current", 1, true, ""},
+		{"current", latest, true, ""},
 		{"empty file", 0, true, "older"},
+		{"version 1", 1, true, "older"},
 		{"newer", 99, false, "newer kuntalasku; upgrade"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "ledger.sqlite")
-			if tt.version == 0 {
+			switch tt.version {
+			case 0:
 				if err := os.WriteFile(path, nil, 0o600); err != nil {
 					t.Fatal(err)
 				}
-			} else {
+			case 1:
+				makeVersion1(t, path)
+			default:
 				s, err := Open(ctx, path)
 				if err != nil {
 					t.Fatal(err)
@@ -182,11 +191,19 @@ func TestVersions(t *testing.T) {
 				return
 			}
 			defer s.Close()
-			if v, err := userVersion(ctx, s.db); v != 1 || err != nil {
-				t.Errorf("after Open, version %d (%v), want 1", v, err)
+			if v, err := userVersion(ctx, s.db); v != latest || err != nil {
+				t.Errorf("after Open, version %d (%v), want %d", v, err, latest)
 			}
-			if run, seq, err := s.Next(ctx, "vsa", 2021); run != 1 || seq != 1 || err != nil {
-				t.Errorf("Next = %d, %d, %v; want 1, 1", run, seq, err)
+			wantRun, wantSeq := int64(1), int64(1)
+			if tt.version == 1 { // the document recorded before the upgrade is kept
+				wantRun, wantSeq = 2, 2
+				doc, err := s.Document(ctx, "VSA-2021-000001")
+				if err != nil || doc.Total != 1000 || len(doc.Lines) != 1 || doc.Lines[0].Kind != "" {
+					t.Errorf("the version 1 document after the upgrade: %+v, %v", doc, err)
+				}
+			}
+			if run, seq, err := s.Next(ctx, "vsa", 2021); run != wantRun || seq != wantSeq || err != nil {
+				t.Errorf("Next = %d, %d, %v; want %d, %d", run, seq, err, wantRun, wantSeq)
 			}
 		})
 	}
@@ -255,5 +272,37 @@ func TestPathEscaping(t *testing.T) {
 				t.Errorf("got %d documents (%v), want 1", len(docs), err)
 			}
 		})
+	}
+}
+
+// makeVersion1 makes a ledger of schema version 1, as the first release made
+// it, holding one run with one document.
+func makeVersion1(t *testing.T, path string) {
+	t.Helper()
+	ms, err := migrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dsn, err := dataSource(path, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for _, q := range []string{ms[0].sql, "PRAGMA user_version = 1",
+		`INSERT INTO runs VALUES (1, 'vsa', '2021-01', 'regular', '2021-02-01', '2021-02-01T08:00:00Z', 'vsa/2021-01')`,
+		`INSERT INTO series VALUES ('vsa', 2021, 1)`,
+		`INSERT INTO documents (number, scheme, year, seq, run, type, payer, payer_name, lang, issue_date, due_date,
+			period_from, period_to, reference, reason, net, vat, total, pdf)
+			VALUES ('VSA-2021-000001', 'vsa', 2021, 1, 1, 'invoice', '853', 'Turku', 'fi', '2021-02-01', '2021-02-15',
+			'2021-01-01', '2021-01-31', '120210000013', '', 1000, 0, 1000, 'invoices/VSA-2021-000001.pdf')`,
+		`INSERT INTO lines VALUES ('VSA-2021-000001', 1, 'Väestöosuus', '', '1', 'lot', 1000, '0', 1000)`,
+	} {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
 	}
 }

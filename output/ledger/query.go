@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+
+	"github.com/kuntalasku/kuntalasku/compute"
 )
 
 // ErrNotFound is returned (wrapped) by Document for a number the ledger does
@@ -25,13 +27,20 @@ func (s *Store) read(ctx context.Context, f func(tx *sql.Tx) error) error {
 	return tx.Commit()
 }
 
-// RegularRun is the regular run of scheme's cycle with its inputs, or nil
-// when the cycle has not been invoiced.
+// RegularRun is the regular run that invoiced scheme's cycle, with its
+// inputs; nil if the cycle has not been invoiced.
 func (s *Store) RegularRun(ctx context.Context, scheme, cycle string) (*Run, error) {
+	return s.FindRun(ctx, scheme, cycle, KindRegular)
+}
+
+// FindRun is the run of kind of scheme's cycle, with its inputs; nil if there
+// is none. Use it for the kinds recorded once per cycle: regular runs and
+// settlements.
+func (s *Store) FindRun(ctx context.Context, scheme, cycle, kind string) (*Run, error) {
 	var run *Run
 	err := s.read(ctx, func(tx *sql.Tx) error {
 		r, err := scanRun(tx.QueryRowContext(ctx, `SELECT `+runColumns+` FROM runs
-			WHERE scheme = ? AND cycle = ? AND kind = ?`, scheme, cycle, KindRegular))
+			WHERE scheme = ? AND cycle = ? AND kind = ? ORDER BY id LIMIT 1`, scheme, cycle, kind))
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil
 		} else if err != nil {
@@ -44,9 +53,29 @@ func (s *Store) RegularRun(ctx context.Context, scheme, cycle string) (*Run, err
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("read the regular run of %s %s: %w", scheme, cycle, err)
+		return nil, fmt.Errorf("read the %s run of %s %s: %w", kind, scheme, cycle, err)
 	}
 	return run, nil
+}
+
+// Invoiced are scheme's documents, with their lines, of the regular and
+// correction runs whose billed period lies within from…to: what was invoiced
+// for the period, net of corrections. Settlements are not included.
+func (s *Store) Invoiced(ctx context.Context, scheme string, from, to compute.Date) ([]Document, error) {
+	var docs []Document
+	where := `d.scheme = ? AND r.kind IN ('regular', 'correction') AND d.period_from >= ? AND d.period_to <= ?`
+	args := []any{scheme, from.String(), to.String()}
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		var err error
+		if docs, err = queryDocuments(ctx, tx, where, args...); err != nil {
+			return err
+		}
+		return readLines(ctx, tx, docs, `d.number IN (SELECT d.number FROM documents d JOIN runs r ON r.id = d.run WHERE `+where+`)`, args...)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read what %s invoiced for %s…%s: %w", scheme, from, to, err)
+	}
+	return docs, nil
 }
 
 // Runs are scheme's runs with their inputs, by run number.
