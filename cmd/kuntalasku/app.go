@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/kuntalasku/kuntalasku/compute"
 )
 
 // Main is the program: its outputs and its view of the environment, so that
@@ -26,6 +28,7 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"run", "invoice one cycle: numbers, invoice PDFs, the appendix and the manifest, recorded in the ledger", (*Main).runRun},
+		{"settle", "the year-end settlement: the per-resident scheme's surplus returned as credit notes", (*Main).runSettle},
 		{"ledger", "list the ledger's documents or show one", (*Main).runLedger},
 		{"estimate", "the cost-sharing estimate of the whole period, activities assumed to follow population", (*Main).runEstimate},
 		{"validate", "check the configuration and the inputs and report what they hold; writes nothing", (*Main).runValidate},
@@ -125,4 +128,36 @@ func outDir(flagOut string, cfg *Config) string {
 		return cfg.Path(cfg.Output.Dir)
 	}
 	return "out"
+}
+
+// issueFlags are the flags of the commands that issue documents: run,
+// settle (and correct).
+type issueFlags struct {
+	config, issueDate, out *string
+	dryRun                 *bool
+}
+
+// addIssueFlags defines the issuing flags on fs; what names the documents
+// in the help ("invoices").
+func addIssueFlags(fs *flag.FlagSet, what string) *issueFlags {
+	return &issueFlags{
+		config:    fs.String("config", "", "the scheme's configuration `file` (required)"),
+		issueDate: fs.String("issue-date", "", "the "+what+"' `date`, YYYY-MM-DD (default: today in Finland)"),
+		out:       fs.String("out", "", "output `folder`, which also holds the ledger by default (default: the configuration's output.dir, else ./out)"),
+		dryRun:    fs.Bool("dry-run", false, "compute and show the "+what+" without writing anything or using any number"),
+	}
+}
+
+// load reads the configuration and fixes the run's time and issue date.
+func (f *issueFlags) load(m *Main) (cfg *Config, issue compute.Date, created time.Time, err error) {
+	if created, err = m.now(); err != nil {
+		return nil, compute.Date{}, time.Time{}, err
+	}
+	if issue, err = issueDate(*f.issueDate, created); err != nil {
+		return nil, compute.Date{}, time.Time{}, err
+	}
+	if cfg, err = LoadConfig(*f.config); err != nil {
+		return nil, compute.Date{}, time.Time{}, err
+	}
+	return cfg, issue, created, nil
 }

@@ -275,17 +275,7 @@ func (fc *feeCycle) cycle() compute.Cycle     { return fc.Cycle }
 func (fc *feeCycle) inputs() []manifest.Input { return fc.Inputs }
 func (fc *feeCycle) count() int               { return len(fc.Rows) }
 
-func (fc *feeCycle) totals() map[string]compute.Money {
-	t := map[string]compute.Money{}
-	drafts, err := fc.drafts(context.Background(), ledger.Numbers{Year: fc.issue.Year, First: 1, Prefix: "X", ReferenceCode: 1, Count: fc.count()})
-	if err != nil {
-		return t
-	}
-	for _, d := range drafts {
-		t[d.payer.ID] += d.net + d.vat
-	}
-	return t
-}
+func (fc *feeCycle) totals() map[string]compute.Money { return draftTotals(fc, fc.issue) }
 
 // drafts are the subscribers' invoices: the fee instalment, the hours and the
 // manual lines of the cycle.

@@ -95,13 +95,25 @@ func printLedger(w io.Writer, docs []ledger.Document) {
 	}
 }
 
+// runLabel says what run issued d: "cycle 2021-01", "correction of cycle
+// 2021-01" or "settlement of 2022".
+func runLabel(d *ledger.Document) string {
+	switch d.RunKind {
+	case ledger.KindCorrection:
+		return "correction of cycle " + d.Cycle
+	case ledger.KindSettlement:
+		return "settlement of " + d.Cycle
+	}
+	return "cycle " + d.Cycle
+}
+
 // showDocument prints one document with its lines.
 func showDocument(w io.Writer, d *ledger.Document) error {
 	loc, err := templates.Lookup("en")
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "%s  %s, cycle %s, run %d\n", d.Number, strings.ReplaceAll(d.Type, "_", " "), d.Cycle, d.Run)
+	fmt.Fprintf(w, "%s  %s, %s, run %d\n", d.Number, strings.ReplaceAll(d.Type, "_", " "), runLabel(d), d.Run)
 	fmt.Fprintf(w, "Payer:      %s %s (%s)\n", d.Payer, d.PayerName, d.Lang)
 	fmt.Fprintf(w, "Issued:     %s\n", d.IssueDate)
 	if !d.DueDate.IsZero() {

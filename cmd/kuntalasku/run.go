@@ -22,30 +22,19 @@ import (
 func (m *Main) runRun(ctx context.Context, args []string) error {
 	fs := m.flagSet("run", "--config FILE --cycle C [--population FILE] [--activities [SOURCE=]FILE]... [--issue-date D] [--out DIR] [--dry-run]",
 		"kuntalasku run --config examples/varsinais-suomi/kuntalasku.toml --cycle 2021-01")
-	configPath := fs.String("config", "", "the scheme's configuration `file` (required)")
 	cycleFlag := fs.String("cycle", "", "the `cycle` to invoice, such as 2021-01 (required)")
 	popFlag := fs.String("population", "", "Statistics Finland population export (`file`) to use instead of the configured one")
 	var actFlags listFlag
 	fs.Var(&actFlags, "activities", "an activity export to use instead of the configured ones: `FILE` in the canonical format, or SOURCE=FILE with that source's column mapping (repeatable)")
-	issueFlag := fs.String("issue-date", "", "the invoices' `date`, YYYY-MM-DD (default: today in Finland)")
-	outFlag := fs.String("out", "", "output `folder`, which also holds the ledger by default (default: the configuration's output.dir, else ./out)")
-	dryRun := fs.Bool("dry-run", false, "compute and show the invoices without writing anything or using any number")
+	flags := addIssueFlags(fs, "invoices")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	if *configPath == "" || *cycleFlag == "" {
+	if *flags.config == "" || *cycleFlag == "" {
 		fs.Usage()
 		return &usageError{"run: --config and --cycle are required"}
 	}
-	created, err := m.now()
-	if err != nil {
-		return err
-	}
-	issue, err := issueDate(*issueFlag, created)
-	if err != nil {
-		return err
-	}
-	cfg, err := LoadConfig(*configPath)
+	cfg, issue, created, err := flags.load(m)
 	if err != nil {
 		return err
 	}
@@ -69,53 +58,66 @@ func (m *Main) runRun(ctx context.Context, args []string) error {
 		return err
 	}
 
-	out := outDir(*outFlag, cfg)
-	r := &cycleRun{m: m, cfg: cfg, res: res, issue: issue, created: created, out: out}
-	if *dryRun {
+	r := &cycleRun{m: m, cfg: cfg, res: res, issue: issue, created: created, out: outDir(*flags.out, cfg),
+		kind: ledger.KindRegular, folder: cycle.ID}
+	if *flags.dryRun {
 		return r.dryRun(ctx)
 	}
-	store, err := openLedger(ctx, cfg.LedgerPath(out))
+	return r.execute(ctx)
+}
+
+// execute issues the run: it finishes interrupted runs, reports the run
+// already recorded for the cycle (of the kinds recorded once), else commits
+// this one and moves its folder into place.
+func (r *cycleRun) execute(ctx context.Context) error {
+	cfg, m := r.cfg, r.m
+	store, err := openLedger(ctx, cfg.LedgerPath(r.out))
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	if err := recoverRuns(ctx, store, out, cfg.Scheme.ID, m.Stderr); err != nil {
+	if err := recoverRuns(ctx, store, r.out, cfg.Scheme.ID, m.Stderr); err != nil {
 		return err
 	}
-	if prev, err := store.RegularRun(ctx, cfg.Scheme.ID, cycle.ID); err != nil {
+	cycle := r.res.cycle()
+	if prev, err := store.FindRun(ctx, cfg.Scheme.ID, cycle.ID, r.kind); err != nil {
 		return err
 	} else if prev != nil {
 		return r.alreadyInvoiced(ctx, store, prev)
 	}
 	run, docs, err := r.commit(ctx, store)
-	if errors.Is(err, ledger.ErrCycleInvoiced) { // another process was first
-		prev, perr := store.RegularRun(ctx, cfg.Scheme.ID, cycle.ID)
+	if errors.Is(err, ledger.ErrCycleInvoiced) || errors.Is(err, ledger.ErrSettled) { // another process was first
+		prev, perr := store.FindRun(ctx, cfg.Scheme.ID, cycle.ID, r.kind)
 		if perr != nil || prev == nil {
 			return err
 		}
 		return r.alreadyInvoiced(ctx, store, prev)
 	}
 	var dateErr *ledger.IssueDateError
-	if errors.As(err, &dateErr) {
+	if errors.As(err, &dateErr) || errors.Is(err, errLedgerChanged) {
 		return &inputError{err}
 	}
 	if err != nil {
 		return err
 	}
 	m.faultpoint("committed")
-	dir := filepath.Join(out, filepath.FromSlash(run.Folder))
-	if _, err := files.Publish(stagedFolder(out, run), dir); err != nil {
+	dir := filepath.Join(r.out, filepath.FromSlash(run.Folder))
+	if _, err := files.Publish(stagedFolder(r.out, run), dir); err != nil {
 		return fmt.Errorf("run %d is recorded in the ledger, but its folder could not be moved into place (the next command retries): %w", run.ID, err)
 	}
 
 	w := m.Stdout
-	fmt.Fprintf(w, "%s — cycle %s (%s … %s), run %d, issued %s\n\n", cfg.Scheme.Name, cycle.ID, cycle.From(), cycle.To(), run.ID, issue)
-	res.print(w)
+	fmt.Fprintf(w, "%s — %s %s (%s … %s), run %d, issued %s\n\n", cfg.Scheme.Name, r.what(), cycle.ID, cycle.From(), cycle.To(), run.ID, r.issue)
+	r.res.print(w)
 	fmt.Fprintln(w)
 	printIssued(w, docs)
 	fmt.Fprintf(w, "\nOutput: %s\n", dir)
 	return nil
 }
+
+// errLedgerChanged is returned by commit when another run was recorded after
+// the run's figures were read from the ledger.
+var errLedgerChanged = errors.New("the ledger changed while this run was being prepared (another run was recorded); run the command again")
 
 // checkDrafts makes the cycle's invoices with placeholder numbers and checks
 // that each can be written as a valid e-invoice, so that a configuration
@@ -149,7 +151,7 @@ type invoicing interface {
 	print(w io.Writer)
 }
 
-// cycleRun is one cycle being invoiced.
+// cycleRun is one cycle being invoiced, or a period being settled.
 type cycleRun struct {
 	m       *Main
 	cfg     *Config
@@ -157,6 +159,19 @@ type cycleRun struct {
 	issue   compute.Date
 	created time.Time
 	out     string
+	kind    string // the ledger's kind of run
+	folder  string // the run's folder under the scheme's: the cycle, settlement-YYYY
+	// nextRun, when set, is the run number the ledger must give this run:
+	// the run's figures were computed from the ledger as it was before.
+	nextRun int64
+}
+
+// what names the run's cycle for a person: "cycle" or "settlement of".
+func (r *cycleRun) what() string {
+	if r.kind == ledger.KindSettlement {
+		return "settlement of"
+	}
+	return "cycle"
 }
 
 // commit assigns the numbers, writes the cycle's folder under its staging name
@@ -165,13 +180,16 @@ func (r *cycleRun) commit(ctx context.Context, store *ledger.Store) (*ledger.Run
 	cfg, res, cycle := r.cfg, r.res, r.res.cycle()
 	plan := ledger.Plan{
 		Scheme: cfg.Scheme.ID, Prefix: cfg.Scheme.Prefix, ReferenceCode: cfg.Scheme.ReferenceCode,
-		Cycle: cycle.ID, Kind: ledger.KindRegular, IssueDate: r.issue, Count: res.count(),
+		Cycle: cycle.ID, Kind: r.kind, IssueDate: r.issue, Count: res.count(),
 	}
 	var docs []*document
 	run, err := store.Issue(ctx, plan, func(n ledger.Numbers) (*ledger.Run, []ledger.Document, error) {
-		folder := cfg.Scheme.ID + "/" + cycle.ID
+		if r.nextRun != 0 && n.Run != r.nextRun {
+			return nil, nil, errLedgerChanged
+		}
+		folder := cfg.Scheme.ID + "/" + r.folder
 		run := &ledger.Run{
-			ID: n.Run, Scheme: cfg.Scheme.ID, Cycle: cycle.ID, Kind: ledger.KindRegular,
+			ID: n.Run, Scheme: cfg.Scheme.ID, Cycle: cycle.ID, Kind: r.kind,
 			IssueDate: r.issue, Created: r.created, Folder: folder, Inputs: ledgerInputs(res.inputs()),
 		}
 		// Under the ledger's write lock no other run is being staged, so
@@ -214,7 +232,7 @@ func (r *cycleRun) stage(run *ledger.Run, docs []*document) (err error) {
 			stage.Keep()
 		}
 	}()
-	man := newManifest(cfg, manifest.KindRegular, res.cycle().ID, r.created, res.inputs())
+	man := newManifest(cfg, r.kind, res.cycle().ID, r.created, res.inputs())
 	man.Run = run.ID
 	man.IssueDate = r.issue.String()
 	res.describe(man)

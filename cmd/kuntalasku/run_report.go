@@ -55,6 +55,14 @@ func (m *Main) faultpoint(name string) {
 	os.Exit(exitFailure)
 }
 
+// done says that the cycle id was invoiced, or the period settled.
+func (r *cycleRun) done(id string) string {
+	if r.kind == ledger.KindSettlement {
+		return id + " was settled"
+	}
+	return "Cycle " + id + " was invoiced"
+}
+
 // dryRun shows what run would issue without writing anything.
 func (r *cycleRun) dryRun(ctx context.Context) error {
 	cfg, res, w := r.cfg, r.res, r.m.Stdout
@@ -66,25 +74,25 @@ func (r *cycleRun) dryRun(ctx context.Context) error {
 	nextSeq := int64(1)
 	if store != nil {
 		defer store.Close()
-		prev, err := store.RegularRun(ctx, cfg.Scheme.ID, cycle.ID)
+		prev, err := store.FindRun(ctx, cfg.Scheme.ID, cycle.ID, r.kind)
 		if err != nil {
 			return err
 		}
 		if prev != nil {
-			fmt.Fprintf(w, "Dry run: cycle %s was invoiced in run %d; a run would change nothing.\n", cycle.ID, prev.ID)
+			fmt.Fprintf(w, "Dry run: %s in run %d; a run would change nothing.\n", r.done(cycle.ID), prev.ID)
 			return r.compare(ctx, store, prev)
 		}
 		if _, nextSeq, err = store.Next(ctx, cfg.Scheme.ID, r.issue.Year); err != nil {
 			return err
 		}
 	}
-	fmt.Fprintf(w, "%s — cycle %s (%s … %s), dry run\n\n", cfg.Scheme.Name, cycle.ID, cycle.From(), cycle.To())
+	fmt.Fprintf(w, "%s — %s %s (%s … %s), dry run\n\n", cfg.Scheme.Name, r.what(), cycle.ID, cycle.From(), cycle.To())
 	res.print(w)
 	n := ledger.Numbers{Year: r.issue.Year, First: nextSeq, Prefix: cfg.Scheme.Prefix, Count: res.count()}
 	if n.Count > 0 {
-		fmt.Fprintf(w, "\nWould issue %d invoices dated %s, numbered %s … %s.\n", n.Count, r.issue, n.Number(0), n.Number(n.Count-1))
+		fmt.Fprintf(w, "\nWould issue %d documents dated %s, numbered %s … %s.\n", n.Count, r.issue, n.Number(0), n.Number(n.Count-1))
 	} else {
-		fmt.Fprintln(w, "\nWould issue no invoices: every total is 0.")
+		fmt.Fprintln(w, "\nWould issue no documents: every total is 0.")
 	}
 	fmt.Fprintln(w, "Nothing was written and no number was used.")
 	return nil
@@ -94,8 +102,8 @@ func (r *cycleRun) dryRun(ctx context.Context) error {
 // inputs are the same, an input error pointing to "correct" when not.
 func (r *cycleRun) alreadyInvoiced(ctx context.Context, store *ledger.Store, prev *ledger.Run) error {
 	w := r.m.Stdout
-	fmt.Fprintf(w, "Cycle %s was invoiced in run %d on %s (issue date %s); nothing was changed.\n\n",
-		prev.Cycle, prev.ID, prev.Created.In(helsinki).Format("2006-01-02 15:04"), prev.IssueDate)
+	fmt.Fprintf(w, "%s in run %d on %s (issue date %s); nothing was changed.\n\n",
+		r.done(prev.Cycle), prev.ID, prev.Created.In(helsinki).Format("2006-01-02 15:04"), prev.IssueDate)
 	if err := r.compare(ctx, store, prev); err != nil {
 		return err
 	}
@@ -128,6 +136,10 @@ func (r *cycleRun) compare(ctx context.Context, store *ledger.Store, prev *ledge
 	if len(diffs) == 0 {
 		return nil
 	}
+	if r.kind == ledger.KindSettlement {
+		return &inputError{fmt.Errorf("%s is settled: run %d issued the settlement with other amounts:\n  %s\nA period is settled once; to change a settlement document, correct it (kuntalasku correct)",
+			prev.Cycle, prev.ID, strings.Join(diffs, "\n  "))}
+	}
 	return &inputError{fmt.Errorf("cycle %s is locked: it was invoiced in run %d from other inputs:\n  %s\nTo change its invoices, run: kuntalasku correct --config %s --cycle %s --reason TEXT (with the corrected inputs)",
 		prev.Cycle, prev.ID, strings.Join(diffs, "\n  "), r.cfg.path, prev.Cycle)}
 }
@@ -138,7 +150,11 @@ func printIssued(w io.Writer, docs []*document) {
 	fmt.Fprintln(tw, "Number\tPayer\tTotal\tDue\tFile")
 	var total compute.Money
 	for _, d := range docs {
-		fmt.Fprintf(tw, "%s\t%s %s\t%12s\t%s\t%s\n", d.inv.Number, d.payer.ID, d.payer.Name, d.net+d.vat, d.inv.DueDate, d.pdfPath())
+		due := "credit note"
+		if !d.inv.IsCredit() {
+			due = d.inv.DueDate.String()
+		}
+		fmt.Fprintf(tw, "%s\t%s %s\t%12s\t%s\t%s\n", d.inv.Number, d.payer.ID, d.payer.Name, d.net+d.vat, due, d.pdfPath())
 		total += d.net + d.vat
 	}
 	fmt.Fprintf(tw, "%d documents\t\t%12s\t\t\n", len(docs), total)

@@ -287,7 +287,7 @@ func TestRunTwice(t *testing.T) {
 func TestRunDryRun(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "out")
 	r := run(t, nil, "run", "--config", exampleConfig, "--cycle", "2021-01", "--issue-date", "2021-02-01", "--out", out, "--dry-run")
-	if r.code != 0 || !strings.Contains(r.stdout, "Would issue 26 invoices dated 2021-02-01, numbered VSA-2021-000001 … VSA-2021-000026") {
+	if r.code != 0 || !strings.Contains(r.stdout, "Would issue 26 documents dated 2021-02-01, numbered VSA-2021-000001 … VSA-2021-000026") {
 		t.Fatalf("dry run: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 	if _, err := os.Stat(out); !os.IsNotExist(err) {

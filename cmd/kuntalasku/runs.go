@@ -100,15 +100,20 @@ func ledgerInputs(in []manifest.Input) []ledger.Input {
 	return out
 }
 
-// dataInputs are the inputs' SHA-256s by role, in order, without the
-// configuration: what decides whether a rerun has the same inputs. Paths do
-// not count: the same file read from elsewhere is the same input.
+// dataInputs are the inputs' SHA-256s by role, in order, of the inputs
+// that decide whether a rerun has the same inputs: the population and
+// activity files. Paths do not count: the same file read from elsewhere is
+// the same input. The configuration does not count (an address may change),
+// nor do the hours logs and manual lines, which grow through the year: a
+// rerun compares the amounts instead.
 func dataInputs(in []ledger.Input) []string {
 	var out []string
 	for _, x := range in {
-		if x.Role != "configuration" {
-			out = append(out, x.Role+" "+x.SHA256)
+		switch x.Role {
+		case "configuration", "hours", "manual_lines":
+			continue
 		}
+		out = append(out, x.Role+" "+x.SHA256)
 	}
 	slices.Sort(out)
 	return out

@@ -42,15 +42,18 @@ type Manifest struct {
 	Weights          *Weights      `json:"weights,omitempty"`
 	AgeLimit         *int          `json:"age_limit,omitempty"`
 	// PopulationReference is the date of the population figures (2019-12-31).
-	PopulationReference string `json:"population_reference"`
+	PopulationReference string `json:"population_reference,omitempty"`
 	// ActivityBasis is "activities" when the activity part was split by
 	// activity counts, "population" when by population share (an estimate, or
 	// a cycle with no activities at all).
 	ActivityBasis string `json:"activity_basis,omitempty"`
 	// Rate is the per-resident scheme's fee per resident and year ("0.058").
 	Rate string `json:"rate,omitempty"`
+	// ActualCost is a settlement's actual cost of the period.
+	ActualCost *compute.Money `json:"actual_cost,omitempty"`
 	// Allocation is one row per payer: []AllocationRow for the cost-sharing
-	// scheme, []FeeRow for the per-resident one.
+	// scheme, []FeeRow for the per-resident one, []SettlementRow for a
+	// settlement.
 	Allocation any `json:"allocation"`
 	// Unattributed are the cycle's activity events that bill nobody; absent
 	// when no activities were read (an estimate).
@@ -105,6 +108,19 @@ type FeeRow struct {
 	Months     int           `json:"months"`   // months of the year billed
 	YearFee    compute.Money `json:"year_fee"` // the year's fee
 	Fee        compute.Money `json:"fee"`      // this cycle's instalment
+}
+
+// SettlementRow is one payer's reconciliation in a settlement (SPEC 1.1,
+// 1.2): net amounts invoiced for the period by the regular runs and by the
+// corrections, its final share of the actual cost and the difference settled
+// (> 0 invoiced, < 0 credited). For a surplus, the amounts are usage fees.
+type SettlementRow struct {
+	Payer       string        `json:"payer"`
+	Name        string        `json:"name"`
+	Invoiced    compute.Money `json:"invoiced"`
+	Corrections compute.Money `json:"corrections"`
+	Final       compute.Money `json:"final"`
+	Settlement  compute.Money `json:"settlement"`
 }
 
 // Unattributed counts the events not billed (SPEC 2.2, 4.4): of
