@@ -31,6 +31,10 @@ type PerResidentConfig struct {
 	// and FeeVATGround the ground printed when it is 0.
 	FeeVATRate   decimalValue `toml:"fee_vat_rate"`
 	FeeVATGround string       `toml:"fee_vat_ground"`
+	// FeeVATGeneral makes the usage fee take the general rate of VATRates
+	// month by month instead of FeeVATRate: a fee whose months span a
+	// change is split into one line per rate.
+	FeeVATGeneral bool `toml:"fee_vat_general"`
 	// HourlyPrice is the price of an hour of work without VAT ("60.00").
 	HourlyPrice moneyValue `toml:"hourly_price"`
 	// TrainingMonths is how long after the contract's start onboarding
@@ -60,7 +64,10 @@ func (c *Config) validatePerResident(ce *configError) {
 	if r := pr.FeeVATRate.d; r.IsNegative() || r.GreaterThanOrEqual(decimal.NewFromInt(100)) {
 		ce.add("per_resident.fee_vat_rate", "%s: expected a VAT rate in percent from 0 to under 100", r)
 	}
-	if pr.FeeVATRate.d.IsZero() && strings.TrimSpace(pr.FeeVATGround) == "" {
+	if pr.FeeVATGeneral && pr.FeeVATRate.set {
+		ce.add("per_resident.fee_vat_general", "the fee takes either the general rate (fee_vat_general = true) or fee_vat_rate, not both")
+	}
+	if !pr.FeeVATGeneral && pr.FeeVATRate.d.IsZero() && strings.TrimSpace(pr.FeeVATGround) == "" {
 		ce.add("per_resident.fee_vat_ground", "missing: a fee without VAT must print its ground, such as \"Ei arvonlisäveroa: ...\"")
 	}
 	if !pr.HourlyPrice.set {

@@ -321,18 +321,24 @@ func (fc *feeCycle) lines(r *feeRow) ([]report.InvoiceLine, error) {
 	tx := loc.Texts()
 	one := decimal.NewFromInt(1)
 	var lines []report.InvoiceLine
+	vat := cfg.VATTable()
 	if len(r.FeeMonths) > 0 {
-		from, to := r.FeeMonths[0].First(), r.FeeMonths[len(r.FeeMonths)-1].Last()
 		basis := tx.T("line_basis_fee", map[string]any{
 			"Rate": loc.Decimal(cfg.PerResident.Rate.d, 3), "Population": loc.Int(r.Population),
 			"Date": loc.Date(fc.PopulationDate), "Months": len(r.Months), "YearFee": loc.Money(r.YearFee),
 		})
-		lines = append(lines, report.InvoiceLine{
-			Kind: report.LineFee, Description: tx.T("line_fee", map[string]any{"Period": loc.Period(from, to)}), Basis: basis,
-			Quantity: one, Unit: report.UnitLot, UnitPrice: r.Fee, VATRate: cfg.PerResident.FeeVATRate.d, Net: r.Fee,
-		})
+		parts, err := feeParts(cfg, vat, r.Fee, r.FeeMonths)
+		if err != nil {
+			return nil, &inputError{fmt.Errorf("the fee of %s: %w", p.ID, err)}
+		}
+		for _, part := range parts {
+			from, to := part.months[0].First(), part.months[len(part.months)-1].Last()
+			lines = append(lines, report.InvoiceLine{
+				Kind: report.LineFee, Description: tx.T("line_fee", map[string]any{"Period": loc.Period(from, to)}), Basis: basis,
+				Quantity: one, Unit: report.UnitLot, UnitPrice: part.fee, VATRate: part.rate, Net: part.fee,
+			})
+		}
 	}
-	vat := cfg.VATTable()
 	for _, h := range r.Hours {
 		rate, err := vat.On(h.Date)
 		if err != nil {
@@ -358,6 +364,45 @@ func (fc *feeCycle) lines(r *feeRow) ([]report.InvoiceLine, error) {
 		})
 	}
 	return lines, tx.Err()
+}
+
+// feePart is the part of a fee instalment at one VAT rate.
+type feePart struct {
+	months []compute.Month
+	fee    compute.Money
+	rate   decimal.Decimal
+}
+
+// feeParts splits a fee instalment of months by VAT rate: one part at the
+// configured fee rate, or, when the fee takes the general rate, a part per
+// run of months at the same rate of the first day of the month. The month
+// amounts are the instalment split as compute.Instalments split the year.
+func feeParts(cfg *Config, vat compute.VATTable, fee compute.Money, months []compute.Month) ([]feePart, error) {
+	if !cfg.PerResident.FeeVATGeneral {
+		return []feePart{{months: months, fee: fee, rate: cfg.PerResident.FeeVATRate.d}}, nil
+	}
+	weights := make([]int64, len(months))
+	for i := range weights {
+		weights[i] = 1
+	}
+	amounts, err := compute.Apportion(fee, weights)
+	if err != nil {
+		return nil, err
+	}
+	var parts []feePart
+	for i, m := range months {
+		rate, err := vat.On(m.First())
+		if err != nil {
+			return nil, err
+		}
+		if n := len(parts); n > 0 && parts[n-1].rate.Equal(rate) {
+			parts[n-1].months = append(parts[n-1].months, m)
+			parts[n-1].fee += amounts[i]
+			continue
+		}
+		parts = append(parts, feePart{months: []compute.Month{m}, fee: amounts[i], rate: rate})
+	}
+	return parts, nil
 }
 
 // workDescription is an hours row's description, or its kind when empty.

@@ -116,8 +116,10 @@ type surplusRow struct {
 	Corrections compute.Money // of the corrections (net: credits negative)
 	Share       compute.Money // the surplus returned to it
 	// Invoice is the subscriber's latest invoice of the year's usage fees:
-	// the credit note refers to it.
+	// the credit note refers to it, and takes the VAT rate of its (last) fee
+	// line.
 	Invoice *ledger.Document
+	Rate    decimal.Decimal
 }
 
 // fees are the subscriber's usage fees for the year, net of corrections.
@@ -139,9 +141,11 @@ func computeSurplus(ctx context.Context, store *ledger.Store, cfg *Config, perio
 	for i := range docs {
 		d := &docs[i]
 		var fee compute.Money
+		var rate decimal.Decimal
 		for _, l := range d.Lines {
 			if l.Kind == report.LineFee {
 				fee += l.Net
+				rate = l.VATRate
 			}
 		}
 		if fee == 0 {
@@ -162,7 +166,7 @@ func computeSurplus(ctx context.Context, store *ledger.Store, cfg *Config, perio
 			r.Corrections += fee
 		}
 		if d.Type == ledger.TypeInvoice && fee > 0 {
-			r.Invoice = d // documents come in number order: the latest wins
+			r.Invoice, r.Rate = d, rate // documents come in number order: the latest wins
 		}
 	}
 	// The largest remainder method gives ties to the earlier payer: the
@@ -306,7 +310,7 @@ func (s *surplus) drafts(ctx context.Context, n ledger.Numbers) ([]*document, er
 			Description: tx.T("line_surplus", map[string]any{"Year": s.Year}),
 			Basis:       tx.T("line_basis_surplus", map[string]any{"Fees": loc.Money(r.fees()), "Total": loc.Money(s.Fees), "Surplus": loc.Money(s.Surplus)}),
 			Quantity:    decimal.NewFromInt(-1), Unit: report.UnitLot, UnitPrice: r.Share,
-			VATRate: cfg.PerResident.FeeVATRate.d, Net: -r.Share,
+			VATRate: r.Rate, Net: -r.Share,
 		}
 		if err := tx.Err(); err != nil {
 			return nil, err

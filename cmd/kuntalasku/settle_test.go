@@ -300,3 +300,44 @@ func TestFeeQuarterly(t *testing.T) {
 		t.Errorf("%d credit notes summing to %s, want 3 summing to -2289.69", len(m.Documents), sum)
 	}
 }
+
+// TestFeeGeneralVAT: a fee that takes the general VAT rate is split at the
+// change of 1.9.2024 into one line per rate, the month amounts as the year
+// fee's split gives them, and the VAT summary is per rate over all lines.
+func TestFeeGeneralVAT(t *testing.T) {
+	hours := "päivä;tilaaja;tunnit;laji;kuvaus\n30.8.2024;keusote-hva;2;työ;Raporttipohja\n2.9.2024;keusote-hva;1,5;työ;Raporttipohja, jatko\n"
+	manual := "päivä;tilaaja;kuvaus;summa;alv\n31.8.2024;keusote-hva;Alihankinta: tietojen siirto;500,00;24\n"
+	config, _ := quarterlyConfig(t, hours, manual)
+	data, err := os.ReadFile(config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := strings.Replace(string(data), `fee_vat_rate = "0"`, `fee_vat_general = true`, 1)
+	if err := os.WriteFile(config, []byte(cfg), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := t.TempDir()
+	r := run(t, nil, "run", "--config", config, "--cycle", "2024-Q3", "--issue-date", "2024-10-07", "--out", out)
+	if r.code != 0 {
+		t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	m := readFeeManifest(t, filepath.Join(out, "lasteri", "2024-Q3", "manifest.json"))
+	d := m.Documents[0]
+	// 11 536,84 / 12 months: 961,41 for January to April, 961,40 after.
+	want := []struct{ rate, net string }{{"24", "1922.80"}, {"25.5", "961.40"}, {"24", "120.00"}, {"25.5", "90.00"}, {"24", "500.00"}}
+	if d.Payer != "keusote-hva" || len(d.Lines) != len(want) {
+		t.Fatalf("first document: %+v", d)
+	}
+	for i, w := range want {
+		if l := d.Lines[i]; l.VATRate != w.rate || l.Net != mustMoney(t, w.net) {
+			t.Errorf("line %d: %s at %s %%, want %s at %s %%", i+1, l.Net, l.VATRate, w.net, w.rate)
+		}
+	}
+	if !strings.Contains(d.Lines[0].Description, "1.7.–31.8.2024") || !strings.Contains(d.Lines[1].Description, "1.9.–30.9.2024") {
+		t.Errorf("the fee lines' periods: %q, %q", d.Lines[0].Description, d.Lines[1].Description)
+	}
+	// 24 % of 2 542,80 = 610,272; 25,5 % of 1 051,40 = 268,107.
+	if d.VAT != mustMoney(t, "878.38") || d.Total != mustMoney(t, "4472.58") {
+		t.Errorf("VAT %s total %s, want 878.38 and 4472.58", d.VAT, d.Total)
+	}
+}
