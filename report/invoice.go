@@ -33,8 +33,16 @@ type Invoice struct {
 	// cooperation between municipalities, KHO:2009:42).
 	VATGround string
 	// Credit is set on a credit note: the invoice it credits and why.
-	Credit  *Credit
-	Created time.Time // the run's time: the PDF's creation date
+	Credit *Credit
+	// Corrects is set on an invoice of a correction: the invoice it
+	// replaces or adds to, and why.
+	Corrects *Credit
+	// StatedVAT, when set, is the VAT of each rate (by the rate's String)
+	// as stated instead of computed: a difference document carries the
+	// difference of two documents' VAT, which computing the VAT of the
+	// difference could miss by a cent.
+	StatedVAT map[string]compute.Money
+	Created   time.Time // the run's time: the PDF's creation date
 }
 
 // Party is the seller or the buyer. The bank and contact fields are the
@@ -105,6 +113,20 @@ func (inv *Invoice) Totals() (net, vat compute.Money, rows []compute.VATRow, err
 	rows, err = compute.VATBreakdown(nets, rates)
 	if err != nil {
 		return 0, 0, nil, err
+	}
+	if inv.StatedVAT != nil {
+		stated := 0
+		for i := range rows {
+			v, ok := inv.StatedVAT[rows[i].Rate.String()]
+			if !ok {
+				return 0, 0, nil, fmt.Errorf("no VAT is stated for the rate %s %%", rows[i].Rate)
+			}
+			rows[i].VAT = v
+			stated++
+		}
+		if stated != len(inv.StatedVAT) {
+			return 0, 0, nil, fmt.Errorf("VAT is stated for %d rates, the lines have %d", len(inv.StatedVAT), stated)
+		}
 	}
 	for _, r := range rows {
 		vat += r.VAT
@@ -235,6 +257,9 @@ func (inv *Invoice) layout() (*invoiceLayout, error) {
 	if c := inv.Credit; c != nil {
 		add("credited_invoice", tx.T("credited_invoice_value", map[string]any{"Number": c.Number, "Date": loc.Date(c.Date)}))
 	}
+	if c := inv.Corrects; c != nil {
+		add("corrects_invoice", tx.T("credited_invoice_value", map[string]any{"Number": c.Number, "Date": loc.Date(c.Date)}))
+	}
 
 	// The lines.
 	l.Lines = table{
@@ -276,6 +301,9 @@ func (inv *Invoice) layout() (*invoiceLayout, error) {
 			note = inv.VATGround
 		}
 		l.Notes = append(l.Notes, note)
+	}
+	if c := inv.Corrects; c != nil {
+		l.Notes = append(l.Notes, tx.T("correction_reason", nil)+": "+c.Reason)
 	}
 	if c := inv.Credit; c != nil {
 		l.Notes = append(l.Notes, tx.T("credit_reason", nil)+": "+c.Reason, tx.T("nothing_to_pay", nil))

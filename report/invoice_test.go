@@ -273,3 +273,29 @@ func TestInvoiceBarcodeDecodes(t *testing.T) {
 		}
 	}
 }
+
+// TestStatedVAT: a difference document states its VAT per rate — the
+// difference of two documents' VAT — instead of computing it on the
+// difference, which can miss by a cent: 24 % of 100,02 is 24,00 and of
+// 100,04 is 24,01, but 24 % of the difference 0,02 is 0,00.
+func TestStatedVAT(t *testing.T) {
+	rate := decimal.NewFromInt(24)
+	line := InvoiceLine{Kind: LineWork, Description: "Työ", Quantity: decimal.NewFromInt(1), Unit: UnitLot, UnitPrice: 2, VATRate: rate, Net: 2}
+	inv := &Invoice{Lines: []InvoiceLine{line}}
+	if _, vat, _, err := inv.Totals(); err != nil || vat != 0 {
+		t.Fatalf("computed: VAT %s, %v; want 0.00", vat, err)
+	}
+	inv.StatedVAT = map[string]compute.Money{"24": 1}
+	net, vat, rows, err := inv.Totals()
+	if err != nil || net != 2 || vat != 1 || len(rows) != 1 || rows[0].VAT != 1 || rows[0].Base != 2 {
+		t.Errorf("stated: net %s VAT %s rows %+v, %v; want 0.02, 0.01", net, vat, rows, err)
+	}
+	inv.StatedVAT = map[string]compute.Money{"25.5": 1}
+	if _, _, _, err := inv.Totals(); err == nil {
+		t.Error("VAT stated for another rate than the lines': no error")
+	}
+	inv.StatedVAT = map[string]compute.Money{"24": 1, "10": 0}
+	if _, _, _, err := inv.Totals(); err == nil {
+		t.Error("VAT stated for a rate without lines: no error")
+	}
+}

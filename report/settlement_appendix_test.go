@@ -430,45 +430,9 @@ func TestSettlementAppendixXLSX(t *testing.T) {
 			if got := strings.Join(f.GetSheetList(), "|"); got != tt.sheets {
 				t.Fatalf("sheets = %s, want %s", got, tt.sheets)
 			}
-			sheet := f.GetSheetList()[0]
-			rows, err := f.GetRows(sheet, excelize.Options{RawCellValue: true})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got, want := strings.Join(rows[3], "|"), strings.Join(mustLayout(t, a).Table.Header, "|"); got != want {
-				t.Errorf("header = %s, want %s", got, want)
-			}
-			for i, want := range tt.rows {
-				if got := strings.Join(rows[4+i], "|"); got != want {
-					t.Errorf("row %d = %s\nwant %s", 5+i, got, want)
-				}
-			}
-			total := 5 + len(tt.rows)
-			if got, _ := f.GetCellValue(sheet, fmt.Sprintf("A%d", total)); got != "Yhteensä" {
-				t.Errorf("A%d = %q", total, got)
-			}
-			for i, want := range tt.totals {
-				col := string(rune('B' + i))
-				ref := fmt.Sprintf("%s%d", col, total)
-				formula, err := f.GetCellFormula(sheet, ref)
-				if wantF := fmt.Sprintf("SUM(%s5:%s%d)", col, col, total-1); err != nil || formula != wantF {
-					t.Errorf("%s formula = %q, %v; want %s", ref, formula, err, wantF)
-				}
-				got, err := f.CalcCellValue(sheet, ref, excelize.Options{RawCellValue: true})
-				if err != nil || got != want {
-					t.Errorf("%s = %q, %v; want %s", ref, got, err, want)
-				}
-			}
-			for _, ref := range []string{"B5", "F5", fmt.Sprintf("F%d", total)} {
-				style, err := f.GetCellStyle(sheet, ref)
-				if err != nil {
-					t.Fatal(err)
-				}
-				s, err := f.GetStyle(style)
-				if err != nil || s.CustomNumFmt == nil || *s.CustomNumFmt != "#,##0.00" {
-					t.Errorf("%s's number format is not #,##0.00 (%v)", ref, err)
-				}
-			}
+			checkSheetTable(t, f, mustLayout(t, a).Table.Header, tt.rows, tt.totals, func(total int) []string {
+				return []string{"B5", "F5", fmt.Sprintf("F%d", total)}
+			})
 
 			summary, err := f.GetRows("Lähtötiedot", excelize.Options{RawCellValue: true})
 			if err != nil {
@@ -518,4 +482,56 @@ func mustLayout(t *testing.T, a *SettlementAppendix) *settlementAppendixLayout {
 		t.Fatal(err)
 	}
 	return l
+}
+
+// checkSheetTable checks the first sheet of an appendix workbook: the header
+// in row 4, the rows from row 5, then a totals row labelled "Yhteensä" whose
+// columns B… are SUM formulas of the rows evaluating to totals, and the
+// money number format in the cells moneyCells names. It returns the sheet's
+// rows and the totals row's number.
+func checkSheetTable(t *testing.T, f *excelize.File, header, want, totals []string, moneyCells func(total int) []string) ([][]string, int) {
+	t.Helper()
+	sheet := f.GetSheetList()[0]
+	rows, err := f.GetRows(sheet, excelize.Options{RawCellValue: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) < 5+len(want) {
+		t.Fatalf("%s has %d rows, want at least %d", sheet, len(rows), 5+len(want))
+	}
+	if got, want := strings.Join(rows[3], "|"), strings.Join(header, "|"); got != want {
+		t.Errorf("header = %s, want %s", got, want)
+	}
+	for i, w := range want {
+		if got := strings.Join(rows[4+i], "|"); got != w {
+			t.Errorf("row %d = %s\nwant %s", 5+i, got, w)
+		}
+	}
+	total := 5 + len(want)
+	if got, _ := f.GetCellValue(sheet, fmt.Sprintf("A%d", total)); got != "Yhteensä" {
+		t.Errorf("A%d = %q", total, got)
+	}
+	for i, w := range totals {
+		col := string(rune('B' + i))
+		ref := fmt.Sprintf("%s%d", col, total)
+		formula, err := f.GetCellFormula(sheet, ref)
+		if wantF := fmt.Sprintf("SUM(%s5:%s%d)", col, col, total-1); err != nil || formula != wantF {
+			t.Errorf("%s formula = %q, %v; want %s", ref, formula, err, wantF)
+		}
+		got, err := f.CalcCellValue(sheet, ref, excelize.Options{RawCellValue: true})
+		if err != nil || got != w {
+			t.Errorf("%s = %q, %v; want %s", ref, got, err, w)
+		}
+	}
+	for _, ref := range moneyCells(total) {
+		style, err := f.GetCellStyle(sheet, ref)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := f.GetStyle(style)
+		if err != nil || s.CustomNumFmt == nil || *s.CustomNumFmt != "#,##0.00" {
+			t.Errorf("%s's number format is not #,##0.00 (%v)", ref, err)
+		}
+	}
+	return rows, total
 }

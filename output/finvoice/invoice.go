@@ -61,7 +61,8 @@ type Invoice struct {
 	Number string // "VSA-2021-000001", at most 20 characters
 	Credit bool   // a credit note (INV02)
 	// OriginalNumber and OriginalDate are the credited invoice's number and
-	// date (credit notes).
+	// date (credit notes), or the corrected one's (invoices of a
+	// correction); CreditReason is then the correction's reason.
 	OriginalNumber string
 	OriginalDate   compute.Date
 	CreditReason   string // written as free text on a credit note
@@ -183,6 +184,13 @@ func textsOf(inv *Invoice) (texts, error) {
 		}
 		t.free = append(t.free, tx.T("nothing_to_pay", nil))
 	} else {
+		if inv.OriginalNumber != "" { // an invoice of a correction
+			t.free = append(t.free,
+				tx.T("corrects_invoice", nil)+": "+tx.T("credited_invoice_value", map[string]any{"Number": inv.OriginalNumber, "Date": loc.Date(inv.OriginalDate)}))
+			if r := strings.TrimSpace(inv.CreditReason); r != "" {
+				t.free = append(t.free, tx.T("correction_reason", nil)+": "+r)
+			}
+		}
 		t.typeText = tx.T("finvoice_type_invoice", nil)
 		t.terms = tx.T("inv_terms_days", map[string]any{"Days": inv.PaymentDays})
 		t.penalty = tx.T("penalty_interest", nil)
