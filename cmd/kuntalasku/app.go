@@ -28,6 +28,7 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"run", "invoice one cycle: numbers, invoice PDFs, the appendix and the manifest, recorded in the ledger", (*Main).runRun},
+		{"correct", "correct an invoiced cycle: credit notes and new invoices, or difference documents, for the payers whose amounts changed", (*Main).runCorrect},
 		{"settle", "the year-end settlement: the per-resident scheme's surplus returned as credit notes", (*Main).runSettle},
 		{"ledger", "list the ledger's documents or show one", (*Main).runLedger},
 		{"estimate", "the cost-sharing estimate of the whole period, activities assumed to follow population", (*Main).runEstimate},

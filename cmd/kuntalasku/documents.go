@@ -27,6 +27,8 @@ type document struct {
 	vatRows []compute.VATRow
 	barcode string // the virtual bank barcode; "" on credit notes and amounts too large for it
 	name    string // the files' name without extension: number, payer code and name
+	// role and refers are the ledger's Document.Role and Refers.
+	role, refers string
 
 	pdf []byte // set by render
 	xml []byte
@@ -86,6 +88,8 @@ func (d *document) finvoice() *finvoice.Invoice {
 	}
 	if c := inv.Credit; c != nil {
 		f.Credit, f.OriginalNumber, f.OriginalDate, f.CreditReason = true, c.Number, c.Date, c.Reason
+	} else if c := inv.Corrects; c != nil {
+		f.OriginalNumber, f.OriginalDate, f.CreditReason = c.Number, c.Date, c.Reason
 	}
 	for _, l := range inv.Lines {
 		f.Lines = append(f.Lines, finvoice.Line{
@@ -176,8 +180,11 @@ func (d *document) ledgerDocument(scheme string, n ledger.Numbers, i int) ledger
 		Reference: inv.Reference, Net: d.net, VAT: d.vat, Total: d.net + d.vat,
 	}
 	doc.PDF = d.pdfPath()
+	doc.Role, doc.Refers = d.role, d.refers
 	if c := inv.Credit; c != nil {
 		doc.Type, doc.Credits, doc.Reason = ledger.TypeCreditNote, c.Number, c.Reason
+	} else if c := inv.Corrects; c != nil {
+		doc.Reason = c.Reason
 	}
 	for _, l := range inv.Lines {
 		doc.Lines = append(doc.Lines, ledger.Line{
@@ -198,6 +205,7 @@ func (d *document) manifestDocument() manifest.Document {
 		Net: d.net, VAT: d.vat, Total: d.net + d.vat, PDF: d.pdfPath(), Finvoice: d.xmlPath(),
 		VATBreakdown: []manifest.VATRow{}, Lines: []manifest.DocumentLine{},
 	}
+	doc.Role, doc.Refers = d.role, d.refers
 	if c := inv.Credit; c != nil {
 		doc.Type, doc.Credits = manifest.TypeCreditNote, c.Number
 	} else {

@@ -7,6 +7,7 @@ import (
 	"io"
 	"path"
 	"path/filepath"
+	"strconv"
 	"time"
 
 	"github.com/kuntalasku/kuntalasku/compute"
@@ -38,15 +39,7 @@ func (m *Main) runRun(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	var res invoicing
-	if cfg.Scheme.Kind == KindPerResident {
-		if len(actFlags) > 0 {
-			return &usageError{"run: --activities is the cost-sharing scheme's; the per-resident scheme reads inputs.hours and inputs.manual_lines"}
-		}
-		res, err = computeFeeCycle(cfg, *cycleFlag, *popFlag, issue, created)
-	} else {
-		res, err = computeCycle(cfg, *cycleFlag, *popFlag, actFlags, issue, created, m.progress)
-	}
+	res, err := m.computeInvoicing(cfg, *cycleFlag, *popFlag, actFlags, issue, created)
 	if err != nil {
 		return err
 	}
@@ -80,7 +73,7 @@ func (r *cycleRun) execute(ctx context.Context) error {
 		return err
 	}
 	cycle := r.res.cycle()
-	if prev, err := store.FindRun(ctx, cfg.Scheme.ID, cycle.ID, r.kind); err != nil {
+	if prev, err := r.previous(ctx, store); err != nil {
 		return err
 	} else if prev != nil {
 		return r.alreadyInvoiced(ctx, store, prev)
@@ -113,6 +106,15 @@ func (r *cycleRun) execute(ctx context.Context) error {
 	printIssued(w, docs)
 	fmt.Fprintf(w, "\nOutput: %s\n", dir)
 	return nil
+}
+
+// previous is the run already recorded for the cycle, of the kinds recorded
+// once per cycle (regular runs and settlements); nil if none.
+func (r *cycleRun) previous(ctx context.Context, store *ledger.Store) (*ledger.Run, error) {
+	if r.kind == ledger.KindCorrection {
+		return nil, nil
+	}
+	return store.FindRun(ctx, r.cfg.Scheme.ID, r.res.cycle().ID, r.kind)
 }
 
 // errLedgerChanged is returned by commit when another run was recorded after
@@ -168,8 +170,11 @@ type cycleRun struct {
 
 // what names the run's cycle for a person: "cycle" or "settlement of".
 func (r *cycleRun) what() string {
-	if r.kind == ledger.KindSettlement {
+	switch r.kind {
+	case ledger.KindSettlement:
 		return "settlement of"
+	case ledger.KindCorrection:
+		return "correction of cycle"
 	}
 	return "cycle"
 }
@@ -188,14 +193,19 @@ func (r *cycleRun) commit(ctx context.Context, store *ledger.Store) (*ledger.Run
 			return nil, nil, errLedgerChanged
 		}
 		folder := cfg.Scheme.ID + "/" + r.folder
+		if r.kind == ledger.KindCorrection {
+			folder += "/correction-" + strconv.FormatInt(n.Run, 10)
+		}
 		run := &ledger.Run{
 			ID: n.Run, Scheme: cfg.Scheme.ID, Cycle: cycle.ID, Kind: r.kind,
 			IssueDate: r.issue, Created: r.created, Folder: folder, Inputs: ledgerInputs(res.inputs()),
 		}
 		// Under the ledger's write lock no other run is being staged, so
 		// staged folders of runs not committed are a crash's leftovers.
-		if err := removeUncommitted(filepath.Join(r.out, cfg.Scheme.ID), n.Run); err != nil {
-			return nil, nil, err
+		for _, dir := range []string{cfg.Scheme.ID, path.Dir(folder)} {
+			if err := removeUncommitted(filepath.Join(r.out, filepath.FromSlash(dir)), n.Run); err != nil {
+				return nil, nil, err
+			}
 		}
 		var err error
 		docs, err = res.drafts(ctx, n)

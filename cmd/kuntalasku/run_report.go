@@ -74,7 +74,7 @@ func (r *cycleRun) dryRun(ctx context.Context) error {
 	nextSeq := int64(1)
 	if store != nil {
 		defer store.Close()
-		prev, err := store.FindRun(ctx, cfg.Scheme.ID, cycle.ID, r.kind)
+		prev, err := r.previous(ctx, store)
 		if err != nil {
 			return err
 		}

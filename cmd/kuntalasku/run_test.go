@@ -39,6 +39,8 @@ type runManifest struct {
 	}
 	Documents []struct {
 		Number, Type, Payer string
+		Credits, Role       string
+		Refers              string
 		PayerName           string `json:"payer_name"`
 		IssueDate           string `json:"issue_date"`
 		DueDate             string `json:"due_date"`
@@ -54,7 +56,15 @@ type runManifest struct {
 			Net         compute.Money
 		}
 	}
-	Appendix struct{ PDF, XLSX string }
+	Appendix    struct{ PDF, XLSX string }
+	Reason      string
+	Mode        string
+	Corrections []struct {
+		Payer      string
+		Old, New   compute.Money
+		Difference compute.Money
+		Named      bool
+	}
 }
 
 func readRunManifest(t *testing.T, path string) runManifest {

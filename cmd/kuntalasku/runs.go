@@ -34,6 +34,32 @@ func openLedgerReadOnly(ctx context.Context, path string) (*ledger.Store, error)
 	return store, err
 }
 
+// openExisting opens the ledger that must exist for a command that reads
+// what was issued before (correct, settle) to read it. Unless dryRun, it
+// first finishes runs a crash interrupted, so that what is read is whole.
+func (m *Main) openExisting(ctx context.Context, cfg *Config, out string, dryRun bool) (*ledger.Store, error) {
+	path := cfg.LedgerPath(out)
+	store, err := openLedgerReadOnly(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	if store == nil {
+		return nil, &inputError{fmt.Errorf("no ledger at %s: nothing has been invoiced with this output folder yet (give --out if the output is elsewhere)", path)}
+	}
+	if dryRun {
+		return store, nil
+	}
+	store.Close()
+	if store, err = ledger.Open(ctx, path); err != nil {
+		return nil, err
+	}
+	if err := recoverRuns(ctx, store, out, cfg.Scheme.ID, m.Stderr); err != nil {
+		store.Close()
+		return nil, err
+	}
+	return store, nil
+}
+
 // recoverRuns finishes runs that a crash interrupted between the ledger's
 // commit and the move of their folder into place: the folder was complete
 // and synced before the commit, so it is moved into place now.

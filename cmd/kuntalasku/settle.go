@@ -63,13 +63,9 @@ func (m *Main) runSettle(ctx context.Context, args []string) error {
 	}
 
 	out := outDir(*flags.out, cfg)
-	path := cfg.LedgerPath(out)
-	store, err := openLedgerReadOnly(ctx, path)
+	store, err := m.openExisting(ctx, cfg, out, *flags.dryRun)
 	if err != nil {
 		return err
-	}
-	if store == nil {
-		return &inputError{fmt.Errorf("no ledger at %s: nothing has been invoiced with this output folder yet (give --out if the output is elsewhere)", path)}
 	}
 	s, err := computeSurplus(ctx, store, cfg, period, cost, issue, created)
 	store.Close()
@@ -328,6 +324,7 @@ func (s *surplus) drafts(ctx context.Context, n ledger.Numbers) ([]*document, er
 		if err != nil {
 			return nil, err
 		}
+		d.role = ledger.RoleSurplus
 		docs = append(docs, d)
 	}
 	return docs, nil

@@ -3,7 +3,6 @@ package main
 import (
 	"encoding/json"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -114,15 +113,7 @@ func TestSettleSurplus(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(folder, "appendix.pdf")); err != nil {
 		t.Error(err)
 	}
-	needShared(t, finvoiceSchema)
-	xmllint := needTool(t, "xmllint")
-	args := []string{"--noout", "--schema", finvoiceSchema}
-	for _, d := range m.Documents {
-		args = append(args, filepath.Join(folder, d.Finvoice))
-	}
-	if out, err := exec.Command(xmllint, args...).CombinedOutput(); err != nil {
-		t.Errorf("xmllint: %v\n%s", err, out)
-	}
+	validateFinvoice(t, folder)
 
 	// The ledger: the credit notes carry the credited invoices' references.
 	r = run(t, env, "ledger", "--config", lasteriConfig, "--out", out, "show", "LAS-2023-000003")

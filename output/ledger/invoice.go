@@ -10,6 +10,16 @@ import (
 	"github.com/kuntalasku/kuntalasku/compute"
 )
 
+// The roles of a document in its payer's cycle (Document.Role).
+const (
+	RoleCycle       = ""            // an invoice of a regular run
+	RoleCredit      = "credit"      // a credit note crediting Refers in full
+	RoleReplacement = "replacement" // an invoice replacing Refers, credited
+	RoleDifference  = "difference"  // the difference to Refers: an invoice or a credit note
+	RoleSurplus     = "surplus"     // a surplus returned at a settlement
+	RoleSettlement  = "settlement"  // a cost share's settlement
+)
+
 // The types of document.
 const (
 	TypeInvoice    = "invoice"
@@ -39,6 +49,9 @@ type Document struct {
 	Reference compute.Reference
 	Credits   string // the credited invoice's number, "" if none
 	Reason    string
+	// Role is what the document does (RoleCycle, RoleCredit…); Refers is
+	// the invoice a correction's document corrects, "" if none.
+	Role, Refers string
 
 	Net, VAT, Total compute.Money
 
@@ -77,6 +90,14 @@ func checkDocument(d *Document) error {
 	default:
 		return fmt.Errorf("type %q: expected %q or %q", d.Type, TypeInvoice, TypeCreditNote)
 	}
+	switch {
+	case d.Role == RoleCredit && (d.Type != TypeCreditNote || d.Credits == "" || d.Refers != d.Credits):
+		return fmt.Errorf("a full credit is a credit note that credits and refers to one invoice")
+	case d.Role == RoleReplacement && d.Type != TypeInvoice:
+		return fmt.Errorf("a replacement is an invoice")
+	case (d.Role == RoleCycle || d.Role == RoleSurplus || d.Role == RoleSettlement) && d.Refers != "":
+		return fmt.Errorf("a document of role %q refers to no invoice, this refers to %s", d.Role, d.Refers)
+	}
 	var sum compute.Money
 	for _, l := range d.Lines {
 		sum += l.Net
@@ -95,20 +116,23 @@ func checkDocument(d *Document) error {
 
 // insertDocument writes d and its lines.
 func insertDocument(ctx context.Context, tx *sql.Tx, d *Document) error {
-	var due, credits any
+	var due, credits, refers any
 	if !d.DueDate.IsZero() {
 		due = d.DueDate.String()
 	}
 	if d.Credits != "" {
 		credits = d.Credits
 	}
+	if d.Refers != "" {
+		refers = d.Refers
+	}
 	_, err := tx.ExecContext(ctx, `INSERT INTO documents (number, scheme, year, seq, run, type,
 		payer, payer_name, lang, issue_date, due_date, period_from, period_to,
-		reference, credits, reason, net, vat, total, pdf)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		reference, credits, reason, net, vat, total, pdf, role, refers)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		d.Number, d.Scheme, d.Year, d.Seq, d.Run, d.Type,
 		d.Payer, d.PayerName, d.Lang, d.IssueDate.String(), due, d.From.String(), d.To.String(),
-		string(d.Reference), credits, d.Reason, int64(d.Net), int64(d.VAT), int64(d.Total), d.PDF)
+		string(d.Reference), credits, d.Reason, int64(d.Net), int64(d.VAT), int64(d.Total), d.PDF, d.Role, refers)
 	if err != nil {
 		return err
 	}
@@ -128,7 +152,7 @@ func insertDocument(ctx context.Context, tx *sql.Tx, d *Document) error {
 // joined with runs r.
 const documentColumns = `d.number, d.scheme, d.year, d.seq, d.run, r.cycle, r.kind, d.type,
 	d.payer, d.payer_name, d.lang, d.issue_date, d.due_date, d.period_from, d.period_to,
-	d.reference, d.credits, d.reason, d.net, d.vat, d.total, d.pdf`
+	d.reference, d.credits, d.reason, d.net, d.vat, d.total, d.pdf, d.role, d.refers`
 
 // scanner is *sql.Row or *sql.Rows.
 type scanner interface{ Scan(dest ...any) error }
@@ -139,16 +163,17 @@ func scanDocument(row scanner) (Document, error) {
 		d               Document
 		issue, from, to string
 		due, credits    sql.NullString
+		refers          sql.NullString
 		ref             string
 		net, vat, total int64
 	)
 	err := row.Scan(&d.Number, &d.Scheme, &d.Year, &d.Seq, &d.Run, &d.Cycle, &d.RunKind, &d.Type,
 		&d.Payer, &d.PayerName, &d.Lang, &issue, &due, &from, &to,
-		&ref, &credits, &d.Reason, &net, &vat, &total, &d.PDF)
+		&ref, &credits, &d.Reason, &net, &vat, &total, &d.PDF, &d.Role, &refers)
 	if err != nil {
 		return Document{}, err
 	}
-	d.Reference, d.Credits = compute.Reference(ref), credits.String
+	d.Reference, d.Credits, d.Refers = compute.Reference(ref), credits.String, refers.String
 	d.Net, d.VAT, d.Total = compute.Money(net), compute.Money(vat), compute.Money(total)
 	if d.IssueDate, err = compute.ParseDate(issue); err != nil {
 		return Document{}, fmt.Errorf("document %s: %w", d.Number, err)

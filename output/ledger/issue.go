@@ -304,21 +304,23 @@ func checkNumbered(d *Document, p Plan, n Numbers, i int) error {
 	return checkDocument(d)
 }
 
-// checkCredit reports an error unless the document d credits, if any, is an
-// invoice of d's scheme already recorded.
+// checkCredit reports an error unless the documents d credits and refers to,
+// if any, are invoices of d's scheme already recorded.
 func checkCredit(ctx context.Context, q querier, d *Document) error {
-	if d.Credits == "" {
-		return nil
-	}
-	var typ, scheme string
-	err := q.QueryRowContext(ctx, `SELECT type, scheme FROM documents WHERE number = ?`, d.Credits).Scan(&typ, &scheme)
-	if errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("credits %s, which is not in the ledger", d.Credits)
-	} else if err != nil {
-		return fmt.Errorf("credited document %s: %w", d.Credits, err)
-	}
-	if typ != TypeInvoice || scheme != d.Scheme {
-		return fmt.Errorf("credits %s, which is not an invoice of %s", d.Credits, d.Scheme)
+	for _, number := range []string{d.Credits, d.Refers} {
+		if number == "" {
+			continue
+		}
+		var typ, scheme string
+		err := q.QueryRowContext(ctx, `SELECT type, scheme FROM documents WHERE number = ?`, number).Scan(&typ, &scheme)
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("refers to %s, which is not in the ledger", number)
+		} else if err != nil {
+			return fmt.Errorf("document %s: %w", number, err)
+		}
+		if typ != TypeInvoice || scheme != d.Scheme {
+			return fmt.Errorf("refers to %s, which is not an invoice of %s", number, d.Scheme)
+		}
 	}
 	return nil
 }

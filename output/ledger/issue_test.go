@@ -483,3 +483,59 @@ func TestSettledOnce(t *testing.T) {
 		t.Errorf("a period that does not contain the documents' periods: %d documents, %v", len(got), err)
 	}
 }
+
+// TestCorrectionRoles: a correction's documents record their role and the
+// invoice they correct, read back as recorded; a role that does not fit its
+// document, or a reference to a document that is not an invoice of the
+// scheme, is refused and nothing is recorded.
+func TestCorrectionRoles(t *testing.T) {
+	ctx := context.Background()
+	s := newLedger(t)
+	jan := mustIssue(t, s, vsa(t, KindRegular, "2021-01", "2021-02-01", 2), nil)
+	orig := jan.docs[0]
+	fix := mustIssue(t, s, vsa(t, KindCorrection, "2021-01", "2021-02-05", 2), func(_ *Run, docs []Document) {
+		credit := &docs[0]
+		credit.Type, credit.DueDate, credit.Credits, credit.Reference = TypeCreditNote, compute.Date{}, orig.Number, orig.Reference
+		credit.Role, credit.Refers, credit.Reason = RoleCredit, orig.Number, "Korjattu suoriteloki"
+		docs[1].Role, docs[1].Refers = RoleReplacement, orig.Number
+	})
+	got, err := s.CycleDocuments(ctx, "vsa", "2021-01")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameDocuments(t, got, append(slices.Clone(jan.docs), fix.docs...))
+	if got[2].Role != RoleCredit || got[2].Refers != orig.Number || got[3].Role != RoleReplacement || got[2].RunKind != KindCorrection {
+		t.Errorf("read back: %+v / %+v", got[2], got[3])
+	}
+
+	before := fileHash(t, s.Path())
+	for _, tc := range []struct {
+		name   string
+		change func(d *Document)
+	}{
+		{"a credit role on an invoice", func(d *Document) { d.Role, d.Refers = RoleCredit, orig.Number }},
+		{"a replacement that is a credit note", func(d *Document) {
+			d.Type, d.DueDate, d.Credits, d.Role = TypeCreditNote, compute.Date{}, orig.Number, RoleReplacement
+		}},
+		{"a regular invoice that refers", func(d *Document) { d.Refers = orig.Number }},
+		{"refers to a credit note", func(d *Document) { d.Role, d.Refers = RoleDifference, fix.docs[0].Number }},
+		{"refers to a number not in the ledger", func(d *Document) { d.Role, d.Refers = RoleDifference, "VSA-2021-000999" }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := vsa(t, KindCorrection, "2021-01", "2021-02-06", 1)
+			_, err := s.Issue(ctx, p, func(n Numbers) (*Run, []Document, error) {
+				run, docs, err := makeRun(p, n)
+				if err == nil {
+					tc.change(&docs[0])
+				}
+				return run, docs, err
+			})
+			if err == nil {
+				t.Error("recorded")
+			}
+			if fileHash(t, s.Path()) != before {
+				t.Error("the refused run changed the file")
+			}
+		})
+	}
+}

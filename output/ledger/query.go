@@ -62,9 +62,24 @@ func (s *Store) FindRun(ctx context.Context, scheme, cycle, kind string) (*Run, 
 // correction runs whose billed period lies within from…to: what was invoiced
 // for the period, net of corrections. Settlements are not included.
 func (s *Store) Invoiced(ctx context.Context, scheme string, from, to compute.Date) ([]Document, error) {
+	docs, err := s.documentsWithLines(ctx, `d.scheme = ? AND r.kind IN ('regular', 'correction') AND d.period_from >= ? AND d.period_to <= ?`,
+		scheme, from.String(), to.String())
+	if err != nil {
+		return nil, fmt.Errorf("read what %s invoiced for %s…%s: %w", scheme, from, to, err)
+	}
+	return docs, nil
+}
+
+// CycleDocuments are the documents, with their lines, of scheme's cycle:
+// those of its regular run and of its corrections, by number.
+func (s *Store) CycleDocuments(ctx context.Context, scheme, cycle string) ([]Document, error) {
+	return s.documentsWithLines(ctx, `d.scheme = ? AND r.cycle = ? AND r.kind IN ('regular', 'correction')`, scheme, cycle)
+}
+
+// documentsWithLines reads the documents d (of runs r) matching where, with
+// their lines, in one read transaction.
+func (s *Store) documentsWithLines(ctx context.Context, where string, args ...any) ([]Document, error) {
 	var docs []Document
-	where := `d.scheme = ? AND r.kind IN ('regular', 'correction') AND d.period_from >= ? AND d.period_to <= ?`
-	args := []any{scheme, from.String(), to.String()}
 	err := s.read(ctx, func(tx *sql.Tx) error {
 		var err error
 		if docs, err = queryDocuments(ctx, tx, where, args...); err != nil {
@@ -72,10 +87,7 @@ func (s *Store) Invoiced(ctx context.Context, scheme string, from, to compute.Da
 		}
 		return readLines(ctx, tx, docs, `d.number IN (SELECT d.number FROM documents d JOIN runs r ON r.id = d.run WHERE `+where+`)`, args...)
 	})
-	if err != nil {
-		return nil, fmt.Errorf("read what %s invoiced for %s…%s: %w", scheme, from, to, err)
-	}
-	return docs, nil
+	return docs, err
 }
 
 // Runs are scheme's runs with their inputs, by run number.

@@ -49,6 +49,11 @@ type Manifest struct {
 	ActivityBasis string `json:"activity_basis,omitempty"`
 	// Rate is the per-resident scheme's fee per resident and year ("0.058").
 	Rate string `json:"rate,omitempty"`
+	// Reason and Mode are a correction's ("replace" or "difference"), and
+	// Corrections its payers' totals before and after.
+	Reason      string          `json:"reason,omitempty"`
+	Mode        string          `json:"mode,omitempty"`
+	Corrections []CorrectionRow `json:"corrections,omitempty"`
 	// ActualCost is a settlement's actual cost of the period.
 	ActualCost *compute.Money `json:"actual_cost,omitempty"`
 	// Allocation is one row per payer: []AllocationRow for the cost-sharing
@@ -123,6 +128,18 @@ type SettlementRow struct {
 	Settlement  compute.Money `json:"settlement"`
 }
 
+// CorrectionRow is one payer of a corrected cycle: its total (with VAT)
+// before and after the correction. Named payers were reissued at the user's
+// request although their amounts did not change.
+type CorrectionRow struct {
+	Payer      string        `json:"payer"`
+	Name       string        `json:"name"`
+	Old        compute.Money `json:"old"`
+	New        compute.Money `json:"new"`
+	Difference compute.Money `json:"difference"`
+	Named      bool          `json:"named,omitempty"`
+}
+
 // Unattributed counts the events not billed (SPEC 2.2, 4.4): of
 // municipalities that are not payers, and of unknown or empty ones, with the
 // first few rows.
@@ -180,8 +197,14 @@ type Document struct {
 	Type      string `json:"type"`
 	Payer     string `json:"payer"`
 	PayerName string `json:"payer_name"`
-	// Credits is the credited invoice's number (correction credit notes).
-	Credits   string `json:"credits,omitempty"`
+	// Credits is the credited invoice's number (credit notes).
+	Credits string `json:"credits,omitempty"`
+	// Role is what a correction's or settlement's document does: "credit",
+	// "replacement", "difference", "surplus" or "settlement"; absent on a
+	// regular run's invoice. Refers is the invoice a correction's document
+	// corrects.
+	Role      string `json:"role,omitempty"`
+	Refers    string `json:"refers,omitempty"`
 	IssueDate string `json:"issue_date"`
 	// DueDate is absent on credit notes.
 	DueDate     string `json:"due_date,omitempty"`
