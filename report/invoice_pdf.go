@@ -134,7 +134,7 @@ func drawInvoiceLines(pdf *fpdf.Fpdf, l *invoiceLayout, bottom float64) (float64
 	}
 	y += 7
 	for r, row := range l.Lines.Rows {
-		basis := pdf.SplitText(l.Bases[r], w[0]-2)
+		basis := splitText(pdf, l.Bases[r], w[0]-2)
 		need := 5 + 3.6*float64(len(basis)) + 1.5
 		if y+need > bottom {
 			return 0, fmt.Errorf("invoice: %d lines do not fit on the first page", len(l.Lines.Rows))
@@ -404,4 +404,32 @@ func drawBarcode(pdf *fpdf.Fpdf, digits string, x, y float64) error {
 func isBar(c color.Color) bool {
 	r, g, b, _ := c.RGBA()
 	return r+g+b < 3*0x8000
+}
+
+// splitText wraps s into lines of at most width w in the current font,
+// breaking at ASCII spaces only. fpdf's SplitText also breaks at a
+// no-break space, which would part a number from its thousands
+// ("1 928,27 €" must stay whole). A word wider than w gets a line of its own.
+func splitText(pdf *fpdf.Fpdf, s string, w float64) []string {
+	if s == "" {
+		return nil
+	}
+	max := w - 2*pdf.GetCellMargin()
+	var lines []string
+	for _, para := range strings.Split(s, "\n") {
+		cur := ""
+		for _, word := range strings.Split(para, " ") {
+			switch {
+			case cur == "":
+				cur = word
+			case pdf.GetStringWidth(cur+" "+word) <= max:
+				cur += " " + word
+			default:
+				lines = append(lines, cur)
+				cur = word
+			}
+		}
+		lines = append(lines, cur)
+	}
+	return lines
 }

@@ -299,3 +299,34 @@ func TestStatedVAT(t *testing.T) {
 		t.Error("VAT stated for a rate without lines: no error")
 	}
 }
+
+// TestSplitTextKeepsNumbers: a line's basis wraps at spaces but never inside
+// an amount, whose thousands are grouped with no-break spaces.
+func TestSplitTextKeepsNumbers(t *testing.T) {
+	pdf := newPDF(time.Date(2022, 2, 15, 0, 0, 0, 0, time.UTC), "test", "test")
+	pdf.AddPage()
+	pdf.SetFont(fontFamily, "", 7.5)
+	amounts := []string{"1\u00a0826,91\u00a0€", "1\u00a0928,27\u00a0€"}
+	s := "Lopullinen osuus " + amounts[0] + " − laskutettu " + amounts[1]
+	for w := 25.0; w <= 120; w += 0.5 {
+		lines := splitText(pdf, s, w)
+		joined := strings.Join(lines, " ")
+		if joined != s {
+			t.Fatalf("width %v: the lines %q do not rejoin to the text", w, lines)
+		}
+		for _, a := range amounts {
+			found := false
+			for _, l := range lines {
+				found = found || strings.Contains(l, a)
+			}
+			if !found {
+				t.Errorf("width %v: %q is split across %q", w, a, lines)
+			}
+		}
+		for _, l := range lines {
+			if pdf.GetStringWidth(l) > w-2*pdf.GetCellMargin() && strings.Contains(l, " ") {
+				t.Errorf("width %v: %q is wider than the column", w, l)
+			}
+		}
+	}
+}
