@@ -51,15 +51,18 @@ func (m *Main) runSettle(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	if cfg.Scheme.Kind != KindPerResident {
-		return &usageError{"settle: the cost-sharing scheme's year-end settlement is not available yet; settle works for the per-resident scheme"}
-	}
 	period, err := feeYearPeriod(*yearFlag)
 	if err != nil {
 		return &usageError{fmt.Sprintf("settle: --year: %v", err)}
 	}
+	if cfg.Scheme.Kind != KindPerResident {
+		period = cfg.Period()
+		if period.To.Year != year {
+			return &usageError{fmt.Sprintf("settle: --year %d: the scheme's period is %s … %s; settle it with --year %d", year, period.From, period.To, period.To.Year)}
+		}
+	}
 	if !issue.After(period.To) {
-		return &usageError{fmt.Sprintf("--issue-date %s: the year %d ends %s; settle it after it has ended", issue, year, period.To)}
+		return &usageError{fmt.Sprintf("--issue-date %s: the period ends %s; settle it after it has ended", issue, period.To)}
 	}
 
 	out := outDir(*flags.out, cfg)
@@ -67,25 +70,66 @@ func (m *Main) runSettle(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	s, err := computeSurplus(ctx, store, cfg, period, cost, issue, created)
+	res, nothing, err := m.computeSettlement(ctx, store, cfg, period, cost, issue, created)
+	if err != nil {
+		store.Close()
+		return err
+	}
+	prev, err := store.FindRun(ctx, cfg.Scheme.ID, *yearFlag, ledger.KindSettlement)
+	if err != nil {
+		store.Close()
+		return err
+	}
+	nextRun, _, err := store.Next(ctx, cfg.Scheme.ID, issue.Year)
 	store.Close()
 	if err != nil {
 		return err
 	}
-	r := &cycleRun{m: m, cfg: cfg, res: s, issue: issue, created: created, out: out,
-		kind: ledger.KindSettlement, folder: "settlement-" + *yearFlag, nextRun: s.nextRun}
-	if s.Surplus <= 0 && !s.settled {
-		s.print(m.Stdout)
-		fmt.Fprintln(m.Stdout, "\nNothing was issued: the decision returns a surplus only; a deficit is covered by other means.")
+	r := &cycleRun{m: m, cfg: cfg, res: res, issue: issue, created: created, out: out,
+		kind: ledger.KindSettlement, folder: "settlement-" + *yearFlag, nextRun: nextRun}
+	if nothing != "" && prev == nil {
+		res.print(m.Stdout)
+		fmt.Fprintf(m.Stdout, "\nNothing was issued: %s.\n", nothing)
 		return nil
 	}
-	if err := checkDrafts(ctx, cfg, s, issue); err != nil {
+	if err := checkDrafts(ctx, cfg, res, issue); err != nil {
 		return err
 	}
 	if *flags.dryRun {
 		return r.dryRun(ctx)
 	}
 	return r.execute(ctx)
+}
+
+// computeSettlement computes the settlement of the period from the ledger
+// and the actual cost. nothing says why nothing is to be issued, "" when
+// something is. Every cycle of the period must be invoiced first.
+func (m *Main) computeSettlement(ctx context.Context, store *ledger.Store, cfg *Config, period compute.Period, cost compute.Money, issue compute.Date, created time.Time) (res invoicing, nothing string, err error) {
+	if err := checkYearInvoiced(ctx, store, cfg, period); err != nil {
+		return nil, "", err
+	}
+	docs, err := store.Invoiced(ctx, cfg.Scheme.ID, period.From, period.To)
+	if err != nil {
+		return nil, "", err
+	}
+	if cfg.Scheme.Kind == KindPerResident {
+		s, err := computeSurplus(docs, cfg, period, cost, issue, created)
+		if err != nil {
+			return nil, "", err
+		}
+		if s.Surplus <= 0 {
+			nothing = "the decision returns a surplus only; a deficit is covered by other means"
+		}
+		return s, nothing, nil
+	}
+	c, err := computeCostSettlement(docs, cfg, period, cost, issue, created, m.progress)
+	if err != nil {
+		return nil, "", err
+	}
+	if c.count() == 0 {
+		nothing = "every payer's final share equals what it was invoiced"
+	}
+	return c, nothing, nil
 }
 
 // surplus is the per-resident scheme's settlement of a year (SPEC 1.2).
@@ -100,9 +144,6 @@ type surplus struct {
 	Fees    compute.Money // the usage fees invoiced for the year, net of corrections
 	Surplus compute.Money // Fees − Cost; a deficit when negative
 	Rows    []*surplusRow // subscribers invoiced fees for the year, by payer id
-
-	nextRun int64 // the run number the settlement must get (see cycleRun.nextRun)
-	settled bool  // the year has a settlement already
 }
 
 // surplusRow is one subscriber's part of the surplus.
@@ -121,18 +162,11 @@ type surplusRow struct {
 // fees are the subscriber's usage fees for the year, net of corrections.
 func (r *surplusRow) fees() compute.Money { return r.Invoiced + r.Corrections }
 
-// computeSurplus reads what the ledger holds of the year and splits its
-// surplus. Every cycle of the year must be invoiced first.
-func computeSurplus(ctx context.Context, store *ledger.Store, cfg *Config, period compute.Period, cost compute.Money, issue compute.Date, created time.Time) (*surplus, error) {
+// computeSurplus splits the surplus of the year from what the ledger holds
+// of it (docs).
+func computeSurplus(docs []ledger.Document, cfg *Config, period compute.Period, cost compute.Money, issue compute.Date, created time.Time) (*surplus, error) {
 	year := period.From.Year
 	s := &surplus{cfg: cfg, issue: issue, created: created, Year: year, Period: period, Cost: cost}
-	if err := checkYearInvoiced(ctx, store, cfg, period); err != nil {
-		return nil, err
-	}
-	docs, err := store.Invoiced(ctx, cfg.Scheme.ID, period.From, period.To)
-	if err != nil {
-		return nil, err
-	}
 	byID := map[string]*surplusRow{}
 	for i := range docs {
 		d := &docs[i]
@@ -149,9 +183,9 @@ func computeSurplus(ctx context.Context, store *ledger.Store, cfg *Config, perio
 		}
 		r := byID[d.Payer]
 		if r == nil {
-			p := cfg.payer(d.Payer)
-			if p == nil {
-				return nil, &inputError{fmt.Errorf("the ledger has usage fees of %d for payer %s %s, who is no longer in the configuration %s; its billing details are needed for the credit note", year, d.Payer, d.PayerName, cfg.path)}
+			p, err := ledgerPayer(cfg, d)
+			if err != nil {
+				return nil, err
 			}
 			r = &surplusRow{Payer: p}
 			byID[d.Payer] = r
@@ -186,14 +220,6 @@ func computeSurplus(ctx context.Context, store *ledger.Store, cfg *Config, perio
 		for i, r := range s.Rows {
 			r.Share = shares[i]
 		}
-	}
-	prev, err := store.FindRun(ctx, cfg.Scheme.ID, strconv.Itoa(year), ledger.KindSettlement)
-	if err != nil {
-		return nil, err
-	}
-	s.settled = prev != nil
-	if s.nextRun, _, err = store.Next(ctx, cfg.Scheme.ID, issue.Year); err != nil {
-		return nil, err
 	}
 	return s, nil
 }
@@ -232,6 +258,15 @@ func anyContract(cfg *Config, c compute.Cycle) bool {
 		}
 	}
 	return false
+}
+
+// ledgerPayer is the configured payer of a document in the ledger.
+func ledgerPayer(cfg *Config, d *ledger.Document) (*PayerConfig, error) {
+	p := cfg.payer(d.Payer)
+	if p == nil {
+		return nil, &inputError{fmt.Errorf("the ledger has %s for payer %s %s, who is no longer in the configuration %s; its billing details are needed for the settlement", d.Number, d.Payer, d.PayerName, cfg.path)}
+	}
+	return p, nil
 }
 
 // payer is the payer with id, nil if none.
@@ -334,12 +369,11 @@ func (s *surplus) describe(man *manifest.Manifest) {
 	man.Rate = s.cfg.PerResident.Rate.d.String()
 	cost := s.Cost
 	man.ActualCost = &cost
-	rows := []manifest.SettlementRow{}
+	man.Allocation = []manifest.FeeRow{}
 	for _, r := range s.Rows {
-		rows = append(rows, manifest.SettlementRow{Payer: r.Payer.ID, Name: r.Payer.Name,
+		man.Settlement = append(man.Settlement, manifest.SettlementRow{Payer: r.Payer.ID, Name: r.Payer.Name,
 			Invoiced: r.Invoiced, Corrections: r.Corrections, Final: r.fees() - r.Share, Settlement: -r.Share})
 	}
-	man.Allocation = rows
 }
 
 func (s *surplus) appendix(docs []*document) (pdf, xlsx []byte, err error) {

@@ -1,13 +1,16 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/kuntalasku/kuntalasku/compute"
+	"github.com/shopspring/decimal"
 )
 
 // settleManifest is what the tests read of a settlement's manifest.
@@ -15,7 +18,7 @@ type settleManifest struct {
 	Kind, Cycle string
 	Run         int64
 	ActualCost  compute.Money `json:"actual_cost"`
-	Allocation  []struct {
+	Settlement  []struct {
 		Payer                                    string
 		Invoiced, Corrections, Final, Settlement compute.Money
 	}
@@ -86,12 +89,12 @@ func TestSettleSurplus(t *testing.T) {
 		{"091", "38074.10", "3514.76", "LAS-2023-000002"},
 		{"keusote", "11502.50", "1061.84", "LAS-2023-000001"},
 	}
-	if len(m.Allocation) != 2 || len(m.Documents) != 2 {
-		t.Fatalf("%d rows and %d documents, want 2 and 2", len(m.Allocation), len(m.Documents))
+	if len(m.Settlement) != 2 || len(m.Documents) != 2 {
+		t.Fatalf("%d rows and %d documents, want 2 and 2", len(m.Settlement), len(m.Documents))
 	}
 	var sum compute.Money
 	for i, w := range want {
-		a, d := m.Allocation[i], m.Documents[i]
+		a, d := m.Settlement[i], m.Documents[i]
 		share := mustMoney(t, w.share)
 		if a.Payer != w.payer || a.Invoiced != mustMoney(t, w.fees) || a.Corrections != 0 || a.Settlement != -share || a.Final != a.Invoiced-share {
 			t.Errorf("row %d: %+v, want %s fees %s share %s", i, a, w.payer, w.fees, w.share)
@@ -331,4 +334,171 @@ func TestFeeGeneralVAT(t *testing.T) {
 	if d.VAT != mustMoney(t, "878.38") || d.Total != mustMoney(t, "4472.58") {
 		t.Errorf("VAT %s total %s, want 878.38 and 4472.58", d.VAT, d.Total)
 	}
+}
+
+// TestSettleCostSharing invoices the example's eleven months, corrects
+// January after the client-management log was fixed (a visit moved from
+// Laitila to Turku), then settles 2021 with an actual cost above and below
+// the budget. Per payer, the period's invoices, corrections and settlement add
+// up exactly to its final share of the actual cost, 70 % by residents aged
+// 75+ and 30 % by the period's activities; the settlement documents sum
+// exactly to the actual cost minus the invoiced total; payers whose final
+// share equals what they were invoiced get nothing.
+func TestSettleCostSharing(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, os.DirFS(exampleDir)); err != nil {
+		t.Fatal(err)
+	}
+	config := filepath.Join(dir, "kuntalasku.toml")
+	base := filepath.Join(dir, "out")
+	runCycle(t, config, base, 1)
+	logPath := filepath.Join(dir, "activity", "asiakastiedot-2021.csv")
+	data, err := os.ReadFile(logPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fixed := strings.Replace(string(data), "2021-01-04T08:30:00+02:00,400,käynti", "2021-01-04T08:30:00+02:00,853,käynti", 1)
+	if err := os.WriteFile(logPath, []byte(fixed), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if r := run(t, nil, "correct", "--config", config, "--cycle", "2021-01", "--issue-date", "2021-02-10", "--out", base, "--reason", "Korjattu suoriteloki"); r.code != 0 {
+		t.Fatalf("correct: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	var activities int64
+	for month := 1; month <= 11; month++ {
+		if month > 1 {
+			runCycle(t, config, base, month)
+		}
+	}
+	// The period's activities are the cycles' (January as corrected).
+	for month := 1; month <= 11; month++ {
+		path := filepath.Join(base, schemeFolder, cycleID(month), "manifest.json")
+		if month == 1 {
+			path = filepath.Join(base, schemeFolder, "2021-01", "correction-2", "manifest.json")
+		}
+		for _, a := range readRunManifest(t, path).Allocation {
+			if a.Activities != nil {
+				activities += *a.Activities
+			}
+		}
+	}
+	if r := run(t, nil, "settle", "--config", config, "--year", "2021", "--actual-cost", "290000", "--issue-date", "2021-11-30", "--out", base); r.code != 2 {
+		t.Errorf("settling before the period has ended: exit %d, want 2", r.code)
+	}
+	budget := mustMoney(t, "284602.00")
+	for _, cost := range []string{"301234.56", "270000.00"} {
+		t.Run(cost, func(t *testing.T) {
+			out := filepath.Join(t.TempDir(), "out")
+			if err := os.CopyFS(out, os.DirFS(base)); err != nil {
+				t.Fatal(err)
+			}
+			actual := mustMoney(t, cost)
+			r := run(t, nil, "settle", "--config", config, "--year", "2021", "--actual-cost", cost, "--issue-date", "2022-02-15", "--out", out)
+			if r.code != 0 {
+				t.Fatalf("settle: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+			}
+			folder := filepath.Join(out, schemeFolder, "settlement-2021")
+			data, err := os.ReadFile(filepath.Join(folder, "manifest.json"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var m struct {
+				Kind             string
+				ActualCost       compute.Money `json:"actual_cost"`
+				Budget           compute.Money
+				ComponentBudgets struct{ Population, Activity compute.Money } `json:"component_budgets"`
+				Allocation       []struct {
+					Payer      string
+					Activities int64
+					Total      compute.Money
+				}
+				Settlement []struct {
+					Payer                                    string
+					Invoiced, Corrections, Final, Settlement compute.Money
+				}
+				Documents []struct {
+					Payer, Type, Role, Credits string
+					Net                        compute.Money
+				}
+			}
+			if err := json.Unmarshal(data, &m); err != nil {
+				t.Fatal(err)
+			}
+			pop, err := compute.RoundHalfUp(actual.Decimal().Mul(decimal.RequireFromString("0.7")))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if m.Kind != "settlement" || m.ActualCost != actual || m.Budget != actual || m.ComponentBudgets.Population != pop || m.ComponentBudgets.Activity != actual-pop {
+				t.Errorf("manifest: kind %q cost %s budget %s components %+v; want %s = %s + %s", m.Kind, m.ActualCost, m.Budget, m.ComponentBudgets, actual, pop, actual-pop)
+			}
+			var counted int64
+			var finals compute.Money
+			for i, a := range m.Allocation {
+				counted += a.Activities
+				finals += a.Total
+				if s := m.Settlement[i]; s.Payer != a.Payer || s.Final != a.Total {
+					t.Errorf("payer %s: final %s in the settlement, %s in the allocation", a.Payer, s.Final, a.Total)
+				}
+			}
+			if counted != activities || finals != actual {
+				t.Errorf("the final shares count %d activities (the cycles %d) and sum to %s (want %s)", counted, activities, finals, actual)
+			}
+
+			// The ledger: per payer, everything issued for 2021 is its
+			// final share; the settlement documents sum to cost − budget.
+			totals, _ := ledgerNet(t, out)
+			var docs compute.Money
+			for _, d := range m.Documents {
+				docs += d.Net
+				if d.Role != "settlement" || (d.Net < 0) != (d.Type == "credit_note") || (d.Type == "credit_note" && d.Credits == "") {
+					t.Errorf("%s: %+v", d.Payer, d)
+				}
+			}
+			if docs != actual-budget {
+				t.Errorf("the settlement documents sum to %s, want %s − %s", docs, actual, budget)
+			}
+			zero := 0
+			for _, s := range m.Settlement {
+				if totals[s.Payer] != s.Final {
+					t.Errorf("payer %s: the ledger's documents sum to %s, its final share is %s", s.Payer, totals[s.Payer], s.Final)
+				}
+				if s.Settlement == 0 {
+					zero++
+				}
+			}
+			if len(m.Documents) != len(m.Settlement)-zero {
+				t.Errorf("%d documents for %d payers, %d of them settled at 0", len(m.Documents), len(m.Settlement), zero)
+			}
+			if corrections := m.Settlement[5].Corrections; m.Settlement[5].Payer != "400" || corrections == 0 {
+				t.Errorf("Laitila's corrections: %+v", m.Settlement[5])
+			}
+			validateFinvoice(t, folder)
+			if _, err := os.Stat(filepath.Join(folder, "appendix.xlsx")); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+}
+
+// cycleID is the example's cycle of month.
+func cycleID(month int) string { return fmt.Sprintf("2021-%02d", month) }
+
+// ledgerNet is every payer's sum of net amounts of the example scheme's
+// documents.
+func ledgerNet(t *testing.T, out string) (map[string]compute.Money, int) {
+	t.Helper()
+	store, err := openLedgerReadOnly(context.Background(), filepath.Join(out, "ledger.sqlite"))
+	if err != nil || store == nil {
+		t.Fatalf("open the ledger: %v", err)
+	}
+	defer store.Close()
+	docs, err := store.Documents(context.Background(), schemeFolder)
+	if err != nil {
+		t.Fatal(err)
+	}
+	net := map[string]compute.Money{}
+	for _, d := range docs {
+		net[d.Payer] += d.Net
+	}
+	return net, len(docs)
 }

@@ -54,11 +54,13 @@ type Manifest struct {
 	Reason      string          `json:"reason,omitempty"`
 	Mode        string          `json:"mode,omitempty"`
 	Corrections []CorrectionRow `json:"corrections,omitempty"`
-	// ActualCost is a settlement's actual cost of the period.
-	ActualCost *compute.Money `json:"actual_cost,omitempty"`
+	// ActualCost is a settlement's actual cost of the period, and
+	// Settlement its payers' reconciliation.
+	ActualCost *compute.Money  `json:"actual_cost,omitempty"`
+	Settlement []SettlementRow `json:"settlement,omitempty"`
 	// Allocation is one row per payer: []AllocationRow for the cost-sharing
-	// scheme, []FeeRow for the per-resident one, []SettlementRow for a
-	// settlement.
+	// scheme (at a settlement, the final shares of the actual cost),
+	// []FeeRow for the per-resident one (empty at a settlement).
 	Allocation any `json:"allocation"`
 	// Unattributed are the cycle's activity events that bill nobody; absent
 	// when no activities were read (an estimate).
