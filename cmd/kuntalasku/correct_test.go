@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"database/sql"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -434,5 +435,37 @@ func TestCorrectFee(t *testing.T) {
 			}
 			validateFinvoice(t, filepath.Join(out, "lasteri", "2024-Q3", "correction-2"))
 		})
+	}
+}
+
+// TestLedgerStateAndAudit: the ledger lists each document's state after a
+// correction, and its audit passes, until a document row is deleted behind
+// the tool's back: then the audit names the gap and exits 1.
+func TestLedgerStateAndAudit(t *testing.T) {
+	c := newCorrectionCase(t)
+	if r := c.correct(t, "2021-02-10", c.corrected...); r.code != 0 {
+		t.Fatalf("correct: exit %d\n%s", r.code, r.stderr)
+	}
+	r := run(t, nil, "ledger", "--config", exampleConfig, "--out", c.out)
+	for _, want := range []string{"credited by VSA-2021-000027", "credits VSA-2021-000006", "replaces VSA-2021-000006", "issued"} {
+		if r.code != 0 || !strings.Contains(r.stdout, want) {
+			t.Errorf("ledger list lacks %q:\n%s", want, r.stdout)
+		}
+	}
+	r = run(t, nil, "ledger", "--config", exampleConfig, "--out", c.out, "audit")
+	if r.code != 0 || !strings.Contains(r.stdout, "Audit passed") || !strings.Contains(r.stdout, "VSA-2021-000001 … 000032  32") {
+		t.Fatalf("audit: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	db, err := sql.Open("sqlite", filepath.Join(c.out, "ledger.sqlite"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(`DELETE FROM lines WHERE document = 'VSA-2021-000012'; DELETE FROM documents WHERE number = 'VSA-2021-000012'`); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	r = run(t, nil, "ledger", "--config", exampleConfig, "--out", c.out, "audit")
+	if r.code != 1 || !strings.Contains(r.stdout, "a gap): VSA-2021-000012") {
+		t.Errorf("audit of a ledger with a deleted document: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 }

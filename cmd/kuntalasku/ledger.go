@@ -17,7 +17,7 @@ import (
 // runLedger is "kuntalasku ledger": it lists the scheme's documents or shows
 // one. It only reads the ledger.
 func (m *Main) runLedger(ctx context.Context, args []string) error {
-	fs := m.flagSet("ledger", "--config FILE [--out DIR] [list | show NUMBER]",
+	fs := m.flagSet("ledger", "--config FILE [--out DIR] [list | show NUMBER | audit]",
 		"kuntalasku ledger --config examples/varsinais-suomi/kuntalasku.toml show VSA-2021-000001")
 	configPath := fs.String("config", "", "the scheme's configuration `file` (required)")
 	outFlag := fs.String("out", "", "output `folder` holding the ledger (default: the configuration's output.dir, else ./out)")
@@ -46,10 +46,11 @@ func (m *Main) runLedger(ctx context.Context, args []string) error {
 	}
 	switch {
 	case what == "list" && len(words) <= 1:
+	case what == "audit" && len(words) == 1:
 	case what == "show" && len(words) == 2:
 	default:
 		fs.Usage()
-		return &usageError{fmt.Sprintf("ledger: expected \"list\" or \"show NUMBER\", got %q", strings.Join(words, " "))}
+		return &usageError{fmt.Sprintf("ledger: expected \"list\", \"show NUMBER\" or \"audit\", got %q", strings.Join(words, " "))}
 	}
 	cfg, err := LoadConfig(*configPath)
 	if err != nil {
@@ -64,6 +65,9 @@ func (m *Main) runLedger(ctx context.Context, args []string) error {
 		return &inputError{fmt.Errorf("no ledger at %s: nothing has been invoiced with this output folder yet (give --out if the output is elsewhere)", path)}
 	}
 	defer store.Close()
+	if what == "audit" {
+		return audit(ctx, m.Stdout, store, path)
+	}
 	if what == "show" {
 		doc, err := store.Document(ctx, words[1])
 		if errors.Is(err, ledger.ErrNotFound) {
@@ -82,17 +86,83 @@ func (m *Main) runLedger(ctx context.Context, args []string) error {
 	return nil
 }
 
-// printLedger lists documents with their cycle and run.
+// printLedger lists documents with their cycle, run and state.
 func printLedger(w io.Writer, docs []ledger.Document) {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "Number\tType\tCycle\tRun\tIssued\tPayer\tTotal")
+	creditedBy := map[string]string{}
 	for _, d := range docs {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%s %s\t%12s\n", d.Number, strings.ReplaceAll(d.Type, "_", " "), d.Cycle, d.Run, d.IssueDate, d.Payer, d.PayerName, d.Total)
+		if d.Role == ledger.RoleCredit {
+			creditedBy[d.Credits] = d.Number
+		}
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "Number\tType\tCycle\tRun\tIssued\tPayer\tTotal\tState")
+	for _, d := range docs {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%s %s\t%12s\t%s\n", d.Number, strings.ReplaceAll(d.Type, "_", " "), d.Cycle, d.Run, d.IssueDate, d.Payer, d.PayerName, d.Total, documentState(&d, creditedBy))
 	}
 	tw.Flush()
 	if len(docs) == 0 {
 		fmt.Fprintln(w, "(no documents)")
 	}
+}
+
+// documentState says what a document does and whether it stands: "issued",
+// "replaces X; credited by Y", "credits X", "difference to X", ….
+func documentState(d *ledger.Document, creditedBy map[string]string) string {
+	var state string
+	switch d.Role {
+	case ledger.RoleCredit:
+		state = "credits " + d.Credits
+	case ledger.RoleReplacement:
+		state = "replaces " + d.Refers
+	case ledger.RoleDifference:
+		state = "difference to " + d.Refers
+	case ledger.RoleSurplus:
+		state = "surplus returned (refers to " + d.Credits + ")"
+	case ledger.RoleSettlement:
+		state = "settlement"
+		if d.Credits != "" {
+			state += " (refers to " + d.Credits + ")"
+		}
+	default:
+		state = "issued"
+	}
+	if by := creditedBy[d.Number]; by != "" {
+		if state == "issued" {
+			state = ""
+		} else {
+			state += "; "
+		}
+		state += "credited by " + by
+	}
+	return state
+}
+
+// audit prints the ledger's audit; it fails when the audit finds anything.
+func audit(ctx context.Context, w io.Writer, store *ledger.Store, path string) error {
+	a, err := store.Audit(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "Ledger %s: %d documents, %d invoice references\n\n", path, a.Documents, a.References)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "Scheme\tSeries\tNumbers\tDocuments")
+	for _, s := range a.Series {
+		numbers := "none"
+		if s.Last > 0 {
+			numbers = fmt.Sprintf("%s-%04d-000001 … %06d", s.Prefix, s.Year, s.Last)
+		}
+		fmt.Fprintf(tw, "%s\t%s-%04d\t%s\t%d\n", s.Scheme, s.Prefix, s.Year, numbers, s.Documents)
+	}
+	tw.Flush()
+	if len(a.Problems) == 0 {
+		fmt.Fprintln(w, "\nAudit passed: every number of every series has exactly one document, no gaps, no duplicates; the invoice references are unique and valid.")
+		return nil
+	}
+	fmt.Fprintf(w, "\nAudit FAILED: %d problems:\n", len(a.Problems))
+	for _, p := range a.Problems {
+		fmt.Fprintf(w, "  %s\n", p)
+	}
+	return fmt.Errorf("ledger audit of %s found %d problems", path, len(a.Problems))
 }
 
 // runLabel says what run issued d: "cycle 2021-01", "correction of cycle

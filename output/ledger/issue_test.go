@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"reflect"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 
@@ -535,6 +536,54 @@ func TestCorrectionRoles(t *testing.T) {
 			}
 			if fileHash(t, s.Path()) != before {
 				t.Error("the refused run changed the file")
+			}
+		})
+	}
+}
+
+// TestAudit: a ledger as Issue leaves it passes; a deleted document (a gap),
+// a document beyond its series, a duplicated reference and lines that do not
+// sum to the net amount each fail, named.
+func TestAudit(t *testing.T) {
+	ctx := context.Background()
+	s := newLedger(t)
+	mustIssue(t, s, vsa(t, KindRegular, "2021-01", "2021-02-01", 3), nil)
+	mustIssue(t, s, vsa(t, KindRegular, "2021-02", "2021-03-01", 3), nil)
+	a, err := s.Audit(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(a.Problems) != 0 || a.Documents != 6 || a.References != 6 || len(a.Series) != 1 || a.Series[0].Last != 6 || a.Series[0].Prefix != "VSA" {
+		t.Fatalf("a sound ledger: %+v", a)
+	}
+	for _, tc := range []struct {
+		name, sql, want string
+	}{
+		{"a deleted document", `DELETE FROM lines WHERE document = 'VSA-2021-000004'; DELETE FROM documents WHERE number = 'VSA-2021-000004'`,
+			"vsa 2021: 1 numbers have no document (a gap): VSA-2021-000004"},
+		{"the series moved back", `UPDATE series SET last = 5`, "VSA-2021-000006: beyond the last number 5"},
+		{"the series moved on", `UPDATE series SET last = 8`, "VSA-2021-000007, VSA-2021-000008"},
+		{"a reference used twice", `DROP INDEX documents_invoice_reference; UPDATE documents SET reference = (SELECT reference FROM documents WHERE seq = 1) WHERE seq = 2`,
+			"is also VSA-2021-000001's"},
+		{"a line changed", `UPDATE lines SET net = net + 1 WHERE document = 'VSA-2021-000003' AND position = 1`, "VSA-2021-000003: the lines sum to"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := newLedger(t)
+			mustIssue(t, c, vsa(t, KindRegular, "2021-01", "2021-02-01", 3), nil)
+			mustIssue(t, c, vsa(t, KindRegular, "2021-02", "2021-03-01", 3), nil)
+			if _, err := c.db.ExecContext(ctx, tc.sql); err != nil {
+				t.Fatal(err)
+			}
+			a, err := c.Audit(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			found := false
+			for _, p := range a.Problems {
+				found = found || strings.Contains(p, tc.want)
+			}
+			if !found {
+				t.Errorf("problems %q, want one with %q", a.Problems, tc.want)
 			}
 		})
 	}
