@@ -30,6 +30,7 @@ func commands() []command {
 		{"run", "invoice one cycle: numbers, invoice PDFs, the appendix and the manifest, recorded in the ledger", (*Main).runRun},
 		{"correct", "correct an invoiced cycle: credit notes and new invoices, or difference documents, for the payers whose amounts changed", (*Main).runCorrect},
 		{"settle", "the year-end settlement: the per-resident scheme's surplus returned as credit notes", (*Main).runSettle},
+		{"send", "email the documents not yet delivered to the payers (or write them to the outbox)", (*Main).runSend},
 		{"ledger", "list the ledger's documents or show one", (*Main).runLedger},
 		{"estimate", "the cost-sharing estimate of the whole period, activities assumed to follow population", (*Main).runEstimate},
 		{"validate", "check the configuration and the inputs and report what they hold; writes nothing", (*Main).runValidate},
@@ -135,7 +136,7 @@ func outDir(flagOut string, cfg *Config) string {
 // settle (and correct).
 type issueFlags struct {
 	config, issueDate, out *string
-	dryRun                 *bool
+	dryRun, send           *bool
 }
 
 // addIssueFlags defines the issuing flags on fs; what names the documents
@@ -146,6 +147,7 @@ func addIssueFlags(fs *flag.FlagSet, what string) *issueFlags {
 		issueDate: fs.String("issue-date", "", "the "+what+"' `date`, YYYY-MM-DD (default: today in Finland)"),
 		out:       fs.String("out", "", "output `folder`, which also holds the ledger by default (default: the configuration's output.dir, else ./out)"),
 		dryRun:    fs.Bool("dry-run", false, "compute and show the "+what+" without writing anything or using any number"),
+		send:      fs.Bool("send", false, "then email the "+what+" (as kuntalasku send does for them)"),
 	}
 }
 

@@ -32,6 +32,7 @@ type Config struct {
 	PerResident PerResidentConfig `toml:"per_resident"`
 	Inputs      InputsConfig      `toml:"inputs"`
 	Output      OutputConfig      `toml:"output"`
+	SMTP        SMTPConfig        `toml:"smtp"`
 	Payers      []PayerConfig     `toml:"payers"`
 
 	ActivitySources []ActivitySourceConfig `toml:"activity_sources"`
@@ -132,6 +133,9 @@ type PayerConfig struct {
 	// default: the PDF by email with the Finvoice attached), "einvoice"
 	// (through its e-invoice operator only) or "pdf" (the PDF by email).
 	Delivery string `toml:"delivery"`
+	// Email are the addresses that receive the payer's documents by email
+	// (delivery "both" or "pdf").
+	Email []string `toml:"email"`
 }
 
 // The ways a payer receives its documents.
@@ -273,6 +277,7 @@ func (c *Config) validate(ce *configError) {
 		c.validateCostSharing(ce)
 	}
 	c.validatePayers(ce)
+	c.validateMail(ce)
 	c.validateActivitySources(ce)
 	for i, p := range c.NonParticipants {
 		key := fmt.Sprintf("non_participants[%d]", i+1)

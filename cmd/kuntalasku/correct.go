@@ -80,7 +80,7 @@ func (m *Main) runCorrect(ctx context.Context, args []string) error {
 		return err
 	}
 	r := &cycleRun{m: m, cfg: cfg, res: c, issue: issue, created: created, out: out,
-		kind: ledger.KindCorrection, folder: cycle.ID, nextRun: nextRun}
+		kind: ledger.KindCorrection, folder: cycle.ID, nextRun: nextRun, send: *flags.send}
 	if c.count() == 0 {
 		fmt.Fprintf(m.Stdout, "%s — correction of cycle %s (%s … %s)\n\n", cfg.Scheme.Name, cycle.ID, cycle.From(), cycle.To())
 		c.print(m.Stdout)

@@ -363,7 +363,7 @@ func TestCorrectKilled(t *testing.T) {
 			c := newCorrectionCase(t)
 			args := append([]string{"correct", "--config", exampleConfig, "--cycle", "2021-01", "--issue-date", "2021-02-10",
 				"--out", c.out, "--reason", "Käynti kirjattu väärälle kunnalle"}, c.corrected...)
-			killCommandAt(t, point, args...)
+			killCommandAt(t, point, nil, args...)
 			cmd := child(t, nil, args...)
 			if b, err := cmd.CombinedOutput(); err != nil {
 				t.Fatalf("correct after the kill: %v\n%s", err, b)

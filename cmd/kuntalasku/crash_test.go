@@ -47,14 +47,14 @@ func runArgs(month int, out string) []string {
 // SIGKILL.
 func killAt(t *testing.T, point string, month int, out string) {
 	t.Helper()
-	killCommandAt(t, point, runArgs(month, out)...)
+	killCommandAt(t, point, nil, runArgs(month, out)...)
 }
 
-// killCommandAt runs a command until it reaches the fault point, then kills
-// it with SIGKILL.
-func killCommandAt(t *testing.T, point string, args ...string) {
+// killCommandAt runs a command, with env (NAME=value) added to the
+// environment, until it reaches the fault point, then kills it with SIGKILL.
+func killCommandAt(t *testing.T, point string, env []string, args ...string) {
 	t.Helper()
-	cmd := child(t, []string{"KUNTALASKU_FAULTPOINT=" + point}, args...)
+	cmd := child(t, append([]string{"KUNTALASKU_FAULTPOINT=" + point}, env...), args...)
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)

@@ -34,6 +34,7 @@ func exitCode(err error) int {
 	var (
 		ue   *usageError
 		ie   *inputError
+		de   *undeliveredError
 		ierr *ingest.Error
 		iers *ingest.Errors
 	)
@@ -42,6 +43,8 @@ func exitCode(err error) int {
 		return exitOK
 	case errors.As(err, &ue):
 		return exitUsage
+	case errors.As(err, &de):
+		return exitUndelivered
 	case errors.As(err, &ie), errors.As(err, &ierr), errors.As(err, &iers):
 		return exitInput
 	}

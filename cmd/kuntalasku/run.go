@@ -52,7 +52,7 @@ func (m *Main) runRun(ctx context.Context, args []string) error {
 	}
 
 	r := &cycleRun{m: m, cfg: cfg, res: res, issue: issue, created: created, out: outDir(*flags.out, cfg),
-		kind: ledger.KindRegular, folder: cycle.ID}
+		kind: ledger.KindRegular, folder: cycle.ID, send: *flags.send}
 	if *flags.dryRun {
 		return r.dryRun(ctx)
 	}
@@ -76,7 +76,10 @@ func (r *cycleRun) execute(ctx context.Context) error {
 	if prev, err := r.previous(ctx, store); err != nil {
 		return err
 	} else if prev != nil {
-		return r.alreadyInvoiced(ctx, store, prev)
+		if err := r.alreadyInvoiced(ctx, store, prev); err != nil {
+			return err
+		}
+		return r.sendRun(ctx, store, prev.ID)
 	}
 	run, docs, err := r.commit(ctx, store)
 	if errors.Is(err, ledger.ErrCycleInvoiced) || errors.Is(err, ledger.ErrSettled) { // another process was first
@@ -84,7 +87,10 @@ func (r *cycleRun) execute(ctx context.Context) error {
 		if perr != nil || prev == nil {
 			return err
 		}
-		return r.alreadyInvoiced(ctx, store, prev)
+		if err := r.alreadyInvoiced(ctx, store, prev); err != nil {
+			return err
+		}
+		return r.sendRun(ctx, store, prev.ID)
 	}
 	var dateErr *ledger.IssueDateError
 	if errors.As(err, &dateErr) || errors.Is(err, errLedgerChanged) {
@@ -105,7 +111,17 @@ func (r *cycleRun) execute(ctx context.Context) error {
 	fmt.Fprintln(w)
 	printIssued(w, docs)
 	fmt.Fprintf(w, "\nOutput: %s\n", dir)
-	return nil
+	return r.sendRun(ctx, store, run.ID)
+}
+
+// sendRun emails the run's undelivered documents when --send asks. Sending
+// records in the ledger through its own connection; store is idle.
+func (r *cycleRun) sendRun(ctx context.Context, _ *ledger.Store, run int64) error {
+	if !r.send {
+		return nil
+	}
+	fmt.Fprintln(r.m.Stdout)
+	return r.m.deliver(ctx, r.cfg, r.out, sendFilter{run: run}, false)
 }
 
 // previous is the run already recorded for the cycle, of the kinds recorded
@@ -166,6 +182,7 @@ type cycleRun struct {
 	// nextRun, when set, is the run number the ledger must give this run:
 	// the run's figures were computed from the ledger as it was before.
 	nextRun int64
+	send    bool // email the run's documents afterwards (--send)
 }
 
 // what names the run's cycle for a person: "cycle" or "settlement of".

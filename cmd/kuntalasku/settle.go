@@ -86,7 +86,7 @@ func (m *Main) runSettle(ctx context.Context, args []string) error {
 		return err
 	}
 	r := &cycleRun{m: m, cfg: cfg, res: res, issue: issue, created: created, out: out,
-		kind: ledger.KindSettlement, folder: "settlement-" + *yearFlag, nextRun: nextRun}
+		kind: ledger.KindSettlement, folder: "settlement-" + *yearFlag, nextRun: nextRun, send: *flags.send}
 	if nothing != "" && prev == nil {
 		res.print(m.Stdout)
 		fmt.Fprintf(m.Stdout, "\nNothing was issued: %s.\n", nothing)

@@ -153,3 +153,26 @@ func TestStageNamed(t *testing.T) {
 		t.Errorf("Publish of a missing folder = %v", err)
 	}
 }
+
+// TestWriteAtomic: the file appears whole, owner-only, in a folder made for
+// it, with no temporary file left beside it; writing again replaces it.
+func TestWriteAtomic(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "outbox", "vsa-2021-000001.eml")
+	for _, data := range []string{"first", "second, longer"} {
+		if err := WriteAtomic(path, []byte(data)); err != nil {
+			t.Fatal(err)
+		}
+		got, err := os.ReadFile(path)
+		if err != nil || string(got) != data {
+			t.Fatalf("read back %q, %v; want %q", got, err, data)
+		}
+	}
+	info, err := os.Stat(path)
+	if err != nil || info.Mode().Perm() != 0o600 {
+		t.Errorf("mode %v, %v; want 0600", info.Mode().Perm(), err)
+	}
+	entries, _ := os.ReadDir(filepath.Dir(path))
+	if len(entries) != 1 {
+		t.Errorf("the folder holds %d entries, want the file only", len(entries))
+	}
+}

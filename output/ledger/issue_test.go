@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"modernc.org/sqlite"
 
@@ -586,5 +587,52 @@ func TestAudit(t *testing.T) {
 				t.Errorf("problems %q, want one with %q", a.Problems, tc.want)
 			}
 		})
+	}
+}
+
+// TestDeliveries: an attempt is recorded before the message goes out and
+// finished after; the attempts of a document read back in order, the last
+// being its state; an attempt cannot be finished twice, nor recorded for a
+// document the ledger does not have.
+func TestDeliveries(t *testing.T) {
+	ctx := context.Background()
+	s := newLedger(t)
+	jan := mustIssue(t, s, vsa(t, KindRegular, "2021-01", "2021-02-01", 2), nil)
+	a, b := jan.docs[0].Number, jan.docs[1].Number
+	at := time.Date(2021, 2, 1, 8, 0, 0, 0, time.UTC)
+	ids, err := s.StartDelivery(ctx, []string{a, b}, ChannelSMTP, []string{"laskut@aura.example.fi"}, "m1@example.fi", at)
+	if err != nil || len(ids) != 2 {
+		t.Fatalf("start: %v, %v", ids, err)
+	}
+	got, err := s.Deliveries(ctx, "vsa")
+	if err != nil || len(got[a]) != 1 || got[a][0].Status != DeliverySending || !got[a][0].Finished.IsZero() {
+		t.Fatalf("while sending: %+v, %v", got, err)
+	}
+	if err := s.FinishDelivery(ctx, ids, DeliveryTemporary, "451 4.3.0 try later", at.Add(time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.FinishDelivery(ctx, ids, DeliveryDelivered, "250 ok", at.Add(2*time.Second)); err == nil {
+		t.Error("an attempt was finished twice")
+	}
+	ids2, err := s.StartDelivery(ctx, []string{a}, ChannelSMTP, []string{"laskut@aura.example.fi", "kirjaamo@aura.example.fi"}, "m2@example.fi", at.Add(time.Minute))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.FinishDelivery(ctx, ids2, DeliveryDelivered, "250 2.0.0 Ok", at.Add(61*time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	got, err = s.Deliveries(ctx, "vsa")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got[a]) != 2 || got[a][0].Status != DeliveryTemporary || got[a][1].Status != DeliveryDelivered ||
+		got[a][1].Reply != "250 2.0.0 Ok" || len(got[a][1].Recipients) != 2 || !got[a][1].Finished.Equal(at.Add(61*time.Second)) {
+		t.Errorf("a's attempts: %+v", got[a])
+	}
+	if len(got[b]) != 1 || got[b][0].Status != DeliveryTemporary || got[b][0].MessageID != "m1@example.fi" {
+		t.Errorf("b's attempts: %+v", got[b])
+	}
+	if _, err := s.StartDelivery(ctx, []string{"VSA-2021-000999"}, ChannelSMTP, []string{"x@example.fi"}, "m3@example.fi", at); err == nil {
+		t.Error("a delivery of a document not in the ledger was recorded")
 	}
 }

@@ -16,7 +16,12 @@ var ErrNotFound = errors.New("not in the ledger")
 // read runs f in a read-only transaction, so that what it reads is one
 // state of the ledger.
 func (s *Store) read(ctx context.Context, f func(tx *sql.Tx) error) error {
-	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	return s.inTx(ctx, &sql.TxOptions{ReadOnly: true}, f)
+}
+
+// inTx runs f in a transaction and commits it.
+func (s *Store) inTx(ctx context.Context, opts *sql.TxOptions, f func(tx *sql.Tx) error) error {
+	tx, err := s.db.BeginTx(ctx, opts)
 	if err != nil {
 		return err
 	}
