@@ -75,7 +75,15 @@ func (m *Main) runLedger(ctx context.Context, args []string) error {
 		} else if err != nil {
 			return err
 		}
-		return showDocument(m.Stdout, doc)
+		if err := showDocument(m.Stdout, doc); err != nil {
+			return err
+		}
+		deliveries, err := store.Deliveries(ctx, doc.Scheme)
+		if err != nil {
+			return err
+		}
+		showDeliveries(m.Stdout, deliveries[doc.Number])
+		return nil
 	}
 	docs, err := store.Documents(ctx, cfg.Scheme.ID)
 	if err != nil {
@@ -206,4 +214,19 @@ func showDocument(w io.Writer, d *ledger.Document) error {
 	tw.Flush()
 	fmt.Fprintf(w, "\nNet %s, VAT %s, total %s\n", loc.Money(d.Net), loc.Money(d.VAT), loc.Money(d.Total))
 	return nil
+}
+
+// showDeliveries lists a document's delivery attempts.
+func showDeliveries(w io.Writer, attempts []ledger.Delivery) {
+	if len(attempts) == 0 {
+		fmt.Fprintln(w, "\nNot delivered by email yet.")
+		return
+	}
+	fmt.Fprintln(w, "\nDeliveries:")
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	for _, d := range attempts {
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t<%s>\t%s\n", d.Started.In(helsinki).Format("2006-01-02 15:04:05"), d.Status, d.Channel,
+			strings.Join(d.Recipients, ", "), d.MessageID, d.Reply)
+	}
+	tw.Flush()
 }

@@ -119,6 +119,16 @@ func TestSendRejected(t *testing.T) {
 	if r := c.send(t); r.code != 0 || !strings.Contains(r.stdout, "Nothing to send") {
 		t.Errorf("a send after everything is delivered: exit %d\n%s", r.code, r.stdout)
 	}
+	// The ledger shows Aura's three attempts.
+	r = run(t, nil, "ledger", "--config", c.config, "--out", c.out, "show", "VSA-2021-000001")
+	for _, want := range []string{"failed", "550", "delivered", "laskut@aura.example.fi", "<vsa-2021-000001.019.3@example.fi>"} {
+		if r.code != 0 || !strings.Contains(r.stdout, want) {
+			t.Errorf("ledger show lacks %q:\n%s", want, r.stdout)
+		}
+	}
+	if strings.Count(r.stdout, "smtp") != 3 {
+		t.Errorf("ledger show: want three attempts:\n%s", r.stdout)
+	}
 }
 
 // TestSendKilled kills send with SIGKILL after its first message was
