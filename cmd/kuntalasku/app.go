@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/kuntalasku/kuntalasku/compute"
+	"github.com/kuntalasku/kuntalasku/output/files"
 )
 
 // Main is the program: its outputs and its view of the environment, so that
@@ -18,6 +19,9 @@ type Main struct {
 	Stdout, Stderr io.Writer
 	Getenv         func(string) string
 	Now            func() time.Time
+
+	lock      *files.Lock // the ledger's lock while this process holds it
+	lockDepth int
 }
 
 type command struct {
@@ -31,6 +35,7 @@ func commands() []command {
 		{"correct", "correct an invoiced cycle: credit notes and new invoices, or difference documents, for the payers whose amounts changed", (*Main).runCorrect},
 		{"settle", "the year-end settlement: the per-resident scheme's surplus returned as credit notes", (*Main).runSettle},
 		{"send", "email the documents not yet delivered to the payers (or write them to the outbox)", (*Main).runSend},
+		{"schedule", "the daemon: invoices every cycle that is due (catching up missed ones) and sends, on a schedule", (*Main).runSchedule},
 		{"ledger", "list the ledger's documents or show one", (*Main).runLedger},
 		{"estimate", "the cost-sharing estimate of the whole period, activities assumed to follow population", (*Main).runEstimate},
 		{"validate", "check the configuration and the inputs and report what they hold; writes nothing", (*Main).runValidate},

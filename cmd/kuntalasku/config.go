@@ -33,6 +33,7 @@ type Config struct {
 	Inputs      InputsConfig      `toml:"inputs"`
 	Output      OutputConfig      `toml:"output"`
 	SMTP        SMTPConfig        `toml:"smtp"`
+	Schedule    ScheduleConfig    `toml:"schedule"`
 	Payers      []PayerConfig     `toml:"payers"`
 
 	ActivitySources []ActivitySourceConfig `toml:"activity_sources"`
@@ -278,6 +279,7 @@ func (c *Config) validate(ce *configError) {
 	}
 	c.validatePayers(ce)
 	c.validateMail(ce)
+	c.validateSchedule(ce)
 	c.validateActivitySources(ce)
 	for i, p := range c.NonParticipants {
 		key := fmt.Sprintf("non_participants[%d]", i+1)

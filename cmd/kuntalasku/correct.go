@@ -67,6 +67,13 @@ func (m *Main) runCorrect(ctx context.Context, args []string) error {
 	}
 
 	out := outDir(*flags.out, cfg)
+	if !*flags.dryRun {
+		release, err := m.lockLedger(ctx, cfg, out, "correct "+*cycleFlag)
+		if err != nil {
+			return err
+		}
+		defer release()
+	}
 	store, err := m.openExisting(ctx, cfg, out, *flags.dryRun)
 	if err != nil {
 		return err

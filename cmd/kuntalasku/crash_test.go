@@ -54,7 +54,20 @@ func killAt(t *testing.T, point string, month int, out string) {
 // environment, until it reaches the fault point, then kills it with SIGKILL.
 func killCommandAt(t *testing.T, point string, env []string, args ...string) {
 	t.Helper()
-	cmd := child(t, append([]string{"KUNTALASKU_FAULTPOINT=" + point}, env...), args...)
+	cmd, _ := startAt(t, "faultpoint "+point, append([]string{"KUNTALASKU_FAULTPOINT=" + point}, env...), args...)
+	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	cmd.Wait()
+}
+
+// startAt starts a command, with env added to the environment, and returns
+// once it has written the line mark to standard error, with the rest of its
+// standard error (closed when it ends). It fails the test if the command ends
+// first or takes two minutes.
+func startAt(t *testing.T, mark string, env []string, args ...string) (*exec.Cmd, <-chan string) {
+	t.Helper()
+	cmd := child(t, env, args...)
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -63,11 +76,14 @@ func killCommandAt(t *testing.T, point string, env []string, args ...string) {
 		t.Fatal(err)
 	}
 	reached := make(chan bool, 1)
+	rest := make(chan string, 1)
 	go func() {
 		s := bufio.NewScanner(stderr)
 		found := false
+		var b strings.Builder
 		for s.Scan() {
-			if s.Text() == "faultpoint "+point && !found {
+			b.WriteString(s.Text() + "\n")
+			if s.Text() == mark && !found {
 				found = true
 				reached <- true
 			}
@@ -75,20 +91,19 @@ func killCommandAt(t *testing.T, point string, env []string, args ...string) {
 		if !found {
 			reached <- false
 		}
+		rest <- b.String()
 	}()
 	select {
 	case ok := <-reached:
 		if !ok {
 			cmd.Wait()
-			t.Fatalf("the run ended without reaching fault point %s", point)
+			t.Fatalf("%v ended without writing %q:\n%s", args, mark, <-rest)
 		}
 	case <-time.After(2 * time.Minute):
-		t.Fatalf("fault point %s not reached in two minutes", point)
+		cmd.Process.Kill()
+		t.Fatalf("%v did not write %q in two minutes", args, mark)
 	}
-	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
-		t.Fatal(err)
-	}
-	cmd.Wait()
+	return cmd, rest
 }
 
 // consistent checks what a crash may leave of a cycle's run: either no trace

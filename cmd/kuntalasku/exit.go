@@ -35,6 +35,7 @@ func exitCode(err error) int {
 		ue   *usageError
 		ie   *inputError
 		de   *undeliveredError
+		be   *busyError
 		ierr *ingest.Error
 		iers *ingest.Errors
 	)
@@ -45,6 +46,8 @@ func exitCode(err error) int {
 		return exitUsage
 	case errors.As(err, &de):
 		return exitUndelivered
+	case errors.As(err, &be):
+		return exitBusy
 	case errors.As(err, &ie), errors.As(err, &ierr), errors.As(err, &iers):
 		return exitInput
 	}

@@ -45,7 +45,14 @@ func (m *Main) progress(file string, rows int64) {
 // faultpoint is a test hook: when KUNTALASKU_FAULTPOINT names this point, the
 // process says so on standard error and waits to be killed, so that a test
 // can kill it (SIGKILL) exactly there. It does nothing otherwise.
+//
+// KUNTALASKU_TEST_PAUSE=name instead pauses there for a second and goes on,
+// so that a test can signal a process in the middle of its work.
 func (m *Main) faultpoint(name string) {
+	if m.Getenv("KUNTALASKU_TEST_PAUSE") == name {
+		fmt.Fprintf(os.Stderr, "pause %s\n", name)
+		time.Sleep(time.Second)
+	}
 	if m.Getenv("KUNTALASKU_FAULTPOINT") != name {
 		return
 	}

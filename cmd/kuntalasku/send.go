@@ -78,6 +78,13 @@ func (m *Main) deliver(ctx context.Context, cfg *Config, out string, f sendFilte
 	if err != nil {
 		return err
 	}
+	if !dryRun {
+		release, err := m.lockLedger(ctx, cfg, out, "send")
+		if err != nil {
+			return err
+		}
+		defer release()
+	}
 	store, err := m.openExisting(ctx, cfg, out, dryRun)
 	if err != nil {
 		return err

@@ -1,10 +1,12 @@
 package files
 
 import (
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 )
 
 func TestStage(t *testing.T) {
@@ -174,5 +176,38 @@ func TestWriteAtomic(t *testing.T) {
 	entries, _ := os.ReadDir(filepath.Dir(path))
 	if len(entries) != 1 {
 		t.Errorf("the folder holds %d entries, want the file only", len(entries))
+	}
+}
+
+// TestLock: a second holder waits, then gets a BusyError naming the first;
+// after Release it gets the lock at once.
+func TestLock(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "ledger.sqlite.lock")
+	a, err := AcquireLock(ctx, path, "kuntalasku run 2021-01 (pid 1)", 0, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	waited := ""
+	_, err = AcquireLock(ctx, path, "kuntalasku send (pid 2)", 120*time.Millisecond, func(h string) { waited = h })
+	var be *BusyError
+	if !errors.As(err, &be) || be.Holder != "kuntalasku run 2021-01 (pid 1)" || be.Waited < 120*time.Millisecond || waited != be.Holder {
+		t.Fatalf("a second holder: %v (waiting saw %q)", err, waited)
+	}
+	if err := a.Release(); err != nil {
+		t.Fatal(err)
+	}
+	b, err := AcquireLock(ctx, path, "kuntalasku send (pid 2)", 0, nil)
+	if err != nil {
+		t.Fatalf("after the release: %v", err)
+	}
+	defer b.Release()
+	if info, err := os.Stat(path); err != nil || info.Mode().Perm() != 0o600 {
+		t.Errorf("the lock file's mode: %v, %v", info.Mode().Perm(), err)
+	}
+	cctx, cancel := context.WithCancel(ctx)
+	cancel()
+	if _, err := AcquireLock(cctx, path, "x", time.Minute, nil); !errors.Is(err, context.Canceled) {
+		t.Errorf("a cancelled wait: %v", err)
 	}
 }
