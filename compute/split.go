@@ -1,10 +1,11 @@
 package compute
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"math/big"
-	"sort"
+	"slices"
 )
 
 // Apportion splits total between parts in proportion to their non-negative
@@ -84,18 +85,34 @@ func roundToTotal(num []*big.Int, den *big.Int, total int64, order []int) ([]int
 }
 
 // largestFirst returns the indexes of rem ordered by remainder, largest first,
-// ties by their position in order.
+// ties by their position in order. Remainders that all fit in 64 bits (the
+// usual case) are compared as machine words.
 func largestFirst(rem []*big.Int, order []int) []int {
 	pos := make([]int, len(order))
 	for p, i := range order {
 		pos[i] = p
 	}
-	idx := append([]int(nil), order...)
-	sort.SliceStable(idx, func(a, b int) bool {
-		if c := rem[idx[a]].Cmp(rem[idx[b]]); c != 0 {
-			return c > 0
+	words := make([]uint64, len(rem))
+	small := true
+	for i, r := range rem {
+		if !r.IsUint64() {
+			small = false
+			break
 		}
-		return pos[idx[a]] < pos[idx[b]]
+		words[i] = r.Uint64()
+	}
+	idx := slices.Clone(order)
+	slices.SortFunc(idx, func(a, b int) int {
+		var c int
+		if small {
+			c = cmp.Compare(words[b], words[a])
+		} else {
+			c = rem[b].Cmp(rem[a])
+		}
+		if c != 0 {
+			return c
+		}
+		return cmp.Compare(pos[a], pos[b])
 	})
 	return idx
 }
