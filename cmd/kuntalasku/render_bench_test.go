@@ -1,0 +1,54 @@
+package main
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/kuntalasku/kuntalasku/compute"
+	"github.com/kuntalasku/kuntalasku/output/ledger"
+	"github.com/kuntalasku/kuntalasku/output/manifest"
+)
+
+// BenchmarkRenderInvoices renders 100 invoices of the example's January
+// (its 26 payers' invoices, in turn) as a run does: the PDF, the Finvoice
+// message and the manifest entry each. It reports invoices per second and
+// the PDFs' mean size.
+func BenchmarkRenderInvoices(b *testing.B) {
+	cfg, err := LoadConfig(exampleConfig)
+	if err != nil {
+		b.Fatal(err)
+	}
+	issue := compute.Date{Year: 2021, Month: 2, Day: 1}
+	created := time.Unix(1612166400, 0).UTC()
+	m := &Main{Getenv: func(string) string { return "" }, Now: time.Now}
+	res, err := m.computeInvoicing(cfg, "2021-01", "", nil, issue, created)
+	if err != nil {
+		b.Fatal(err)
+	}
+	n := ledger.Numbers{Year: 2021, First: 1, Prefix: cfg.Scheme.Prefix, ReferenceCode: cfg.Scheme.ReferenceCode, Count: res.count()}
+	drafts, err := res.drafts(context.Background(), n)
+	if err != nil {
+		b.Fatal(err)
+	}
+	const perOp = 100
+	var bytes int
+	b.ReportAllocs()
+	for b.Loop() {
+		man := &manifest.Manifest{}
+		bytes = 0
+		for i := range perOp {
+			d := drafts[i%len(drafts)]
+			if err := d.render(); err != nil {
+				b.Fatal(err)
+			}
+			bytes += len(d.pdf)
+			man.Documents = append(man.Documents, d.manifestDocument())
+		}
+		if _, err := manifest.Encode(man); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(perOp*b.N)/b.Elapsed().Seconds(), "invoices/s")
+	b.ReportMetric(float64(bytes)/perOp, "pdf-bytes")
+}
