@@ -10,11 +10,13 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 	"time"
 )
 
 func main() {
+	tuneGC(os.Getenv)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	m := &Main{Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv, Now: time.Now}
 	err := m.Run(ctx, os.Args[1:])
@@ -24,4 +26,19 @@ func main() {
 		fmt.Fprintln(os.Stderr, "kuntalasku:", err)
 	}
 	os.Exit(code)
+}
+
+// tuneGC sets the garbage collector for kuntalasku's work, unless GOGC or
+// GOMEMLIMIT say otherwise. Rendering allocates about 10 MiB per PDF (the PDF
+// library parses its font for every document) and keeps almost nothing, so
+// collecting at every 400 % of growth instead of 100 % renders about 1,7×
+// faster for a peak heap of a few hundred MiB; the memory limit makes the
+// collector work harder before a large run outgrows 1 GiB.
+func tuneGC(getenv func(string) string) {
+	if getenv("GOGC") == "" {
+		debug.SetGCPercent(400)
+	}
+	if getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(1 << 30)
+	}
 }

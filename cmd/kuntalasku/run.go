@@ -268,10 +268,8 @@ func (r *cycleRun) stage(run *ledger.Run, docs []*document) (err error) {
 	man.Run = run.ID
 	man.IssueDate = r.issue.String()
 	res.describe(man)
-	for i, d := range docs {
-		if err := d.render(); err != nil {
-			return err
-		}
+	half := len(docs) / 2
+	err = renderAll(docs, func(i int, d *document) error {
 		if err := stage.WriteFile(filepath.FromSlash(d.pdfPath()), d.pdf); err != nil {
 			return err
 		}
@@ -284,9 +282,13 @@ func (r *cycleRun) stage(run *ledger.Run, docs []*document) (err error) {
 			}
 		}
 		man.Documents = append(man.Documents, d.manifestDocument())
-		if i == len(docs)/2 {
+		if i == half {
 			r.m.faultpoint("staging")
 		}
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	pdf, xlsx, err := res.appendix(docs)
 	if err != nil {
