@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/csv"
+	"errors"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -13,6 +14,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/kuntalasku/kuntalasku/examples/generate/national"
 	"golang.org/x/text/encoding/charmap"
 )
 
@@ -323,6 +325,62 @@ func TestActivityFiles(t *testing.T) {
 		}
 		if want := edgeTimes[events[0].file]; !slices.Equal(edges, want) {
 			t.Errorf("%s: events outside office hours at %q, want %q", events[0].file, edges, want)
+		}
+	}
+}
+
+// TestNational runs the national subcommand: it writes what national.Write
+// writes with the same options, the flags before or after the folder.
+func TestNational(t *testing.T) {
+	want := filepath.Join(t.TempDir(), "want")
+	if err := national.Write(want, national.Options{Municipalities: 20, Payers: 7, Events: 500, Year: 2021, Month: time.March}); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		args []string
+	}{
+		{"flags after the folder", []string{"DIR", "--municipalities", "20", "--events", "500", "--payers", "7", "--month", "2021-03"}},
+		{"flags around the folder", []string{"-events=500", "-month", "2021-03", "DIR", "--payers=7", "--municipalities=20"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "national")
+			args := slices.Clone(tc.args)
+			args[slices.Index(args, "DIR")] = dir
+			if err := run(append([]string{"national"}, args...), &bytes.Buffer{}); err != nil {
+				t.Fatal(err)
+			}
+			for _, name := range []string{national.PopulationFile, national.ActivitiesFile, national.ConfigFile} {
+				got, err := os.ReadFile(filepath.Join(dir, name))
+				if err != nil {
+					t.Fatal(err)
+				}
+				w, err := os.ReadFile(filepath.Join(want, name))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !bytes.Equal(got, w) {
+					t.Errorf("%s differs from national.Write's", name)
+				}
+			}
+		})
+	}
+	for _, args := range [][]string{
+		{"national"},
+		{"national", "a", "b"},
+		{"national", "--bogus", "a"},
+		{"national", "--events", "many", "a"},
+	} {
+		if err := run(args, &bytes.Buffer{}); !errors.Is(err, errUsage) {
+			t.Errorf("%q: got %v, want the usage", args, err)
+		}
+	}
+	for _, args := range [][]string{
+		{"national", t.TempDir(), "--month", "2021-13"},
+		{"national", t.TempDir(), "--payers", "1001"},
+	} {
+		if err := run(args, &bytes.Buffer{}); err == nil || errors.Is(err, errUsage) {
+			t.Errorf("%q: got %v, want an error", args, err)
 		}
 	}
 }
