@@ -5,7 +5,7 @@
 // arrives as a value, so every rule can be tested exhaustively.
 //
 // Money is counted in whole cents (int64). Shares are exact fractions
-// (math/big), never floats: an amount is split by the largest-remainder
+// (128-bit integers, math/big when they do not fit), never floats: an amount is split by the largest-remainder
 // (Hamilton) method so that the parts always sum to the whole, and the two
 // components of the cost-sharing scheme (population and activities) are
 // rounded jointly by the controlled rounding of SPEC section 3, so that every
