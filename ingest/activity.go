@@ -130,8 +130,17 @@ func (m *ActivityMapping) layout(header []string) (*activityLayout, string) {
 // XLSX is, compressed: the ZIP format needs it). Every bad row is reported, not only the first:
 // the error is an *Errors, or an *Error when the file is not such an export at all (not text,
 // no header, missing columns). An error from fn stops the reading and is returned as it is.
+//
+// A CSV file is read by a fast path (activity_fast.go) as far as its lines are plain, and by
+// the general reader below from the first line that is not; the events and errors are the same.
 func ReadActivities(r io.Reader, name string, m ActivityMapping, fn func(*Event) error) error {
-	br := bufio.NewReaderSize(r, 64<<10)
+	return readActivities(r, name, m, fn, &defaultFast)
+}
+
+// readActivities is ReadActivities with the fast path tuned by fast, or without it when fast
+// is nil (for tests).
+func readActivities(r io.Reader, name string, m ActivityMapping, fn func(*Event) error, fast *fastOptions) error {
+	br := bufio.NewReaderSize(r, sniffSize) // the fast path needs the first sniffSize bytes at once
 	head, err := br.Peek(8)
 	if err != nil && err != io.EOF {
 		return fmt.Errorf("read %s: %w", name, err)
@@ -150,6 +159,11 @@ func ReadActivities(r io.Reader, name string, m ActivityMapping, fn func(*Event)
 		defer x.close()
 		rows = x
 	default:
+		if fast != nil {
+			if done, err := readCSVFast(br, name, &m, fn, fast); done {
+				return err
+			}
+		}
 		t, err := openCSV(br, name, check)
 		if err != nil {
 			return err
@@ -157,7 +171,7 @@ func ReadActivities(r io.Reader, name string, m ActivityMapping, fn func(*Event)
 		rows = t
 	}
 	l, _ := m.layout(rows.head())
-	return m.read(rows, l, name, fn)
+	return newEventReader(&m, l, name, rows.sheetName(), fn).readRows(rows)
 }
 
 // rowSource is the rows after a header, from a CSV file or a sheet.
@@ -172,111 +186,193 @@ type rowSource interface {
 func (t *csvTable) head() []string    { return t.header }
 func (t *csvTable) sheetName() string { return "" }
 
-// read turns rows into events.
-func (m *ActivityMapping) read(rows rowSource, l *activityLayout, name string, fn func(*Event) error) error {
-	var errs Errors
-	sheet := rows.sheetName()
-	ignore := map[string]bool{}
+// eventMaker turns the cells of a row into its event, or its problems. The general reader
+// (readRows, any rowSource) and the CSV fast path both use it, so a row means the same
+// whichever reads it. It keeps caches: each goroutine has its own (see fork).
+type eventMaker struct {
+	m           *ActivityMapping
+	l           *activityLayout
+	name, sheet string
+	ignore      map[string]bool                 // the mapping's IgnoreTypes, folded; read only
+	extra       map[string]compute.ActivityType // the mapping's TypeValues, folded; read only
+	types       map[string]typeValue            // a cache: the cells of a log repeat a few spellings
+	clock       helsinkiClock
+}
+
+// typeValue is what a type cell means: a type, ignored, or (ok false) neither.
+type typeValue struct {
+	typ         compute.ActivityType
+	ignored, ok bool
+}
+
+// eventCells are the cells of one row that make its event, as read (trimmed and decoded).
+type eventCells struct {
+	row      int
+	timeText string    // the time cell; the fast path sets it only when the time is bad
+	time     eventTime // the time, when timeErr is nil
+	timeErr  error
+	muni     string
+	typeText string    // the type cell; unused with a FixedType
+	typ      typeValue // what typeText means (see typeOf)
+	id       string    // "" without an id column
+	source   string    // "" without a source column
+}
+
+func newEventMaker(m *ActivityMapping, l *activityLayout, name, sheet string) *eventMaker {
+	mk := &eventMaker{m: m, l: l, name: name, sheet: sheet,
+		ignore: map[string]bool{}, extra: map[string]compute.ActivityType{}, types: map[string]typeValue{}}
 	for _, v := range m.IgnoreTypes {
-		ignore[nameKey(v)] = true
+		mk.ignore[nameKey(v)] = true
 	}
-	extra := map[string]compute.ActivityType{}
 	for k, v := range m.TypeValues {
-		extra[nameKey(k)] = v
+		mk.extra[nameKey(k)] = v
 	}
-	bad := func(row, col int, format string, args ...any) {
-		errs.add(&Error{File: name, Sheet: sheet, Row: row, Column: col + 1, ColumnName: l.header[col], Msg: fmt.Sprintf(format, args...)})
+	return mk
+}
+
+// fork is an eventMaker like mk for another goroutine: it shares what is read only.
+func (mk *eventMaker) fork() *eventMaker {
+	return &eventMaker{m: mk.m, l: mk.l, name: mk.name, sheet: mk.sheet,
+		ignore: mk.ignore, extra: mk.extra, types: map[string]typeValue{}}
+}
+
+// typeOf is what the type cell v means.
+func (mk *eventMaker) typeOf(v string) typeValue {
+	tv, cached := mk.types[v]
+	if !cached {
+		k := nameKey(v)
+		if typ, found := activityTypes[k]; found {
+			tv = typeValue{typ: typ, ok: true}
+		} else if typ, found := mk.extra[k]; found {
+			tv = typeValue{typ: typ, ok: true}
+		} else if mk.ignore[k] {
+			tv = typeValue{ignored: true, ok: true}
+		}
+		if len(mk.types) < 1000 {
+			mk.types[v] = tv
+		}
 	}
-	type typeValue struct {
-		typ         compute.ActivityType
-		ignored, ok bool
+	return tv
+}
+
+// make fills e with the event of the row c, adds the row's problems to errs, and says whether
+// the row is good.
+func (mk *eventMaker) make(c *eventCells, e *Event, errs *Errors) bool {
+	ok := true
+	*e = Event{Row: c.row, Source: mk.m.Source}
+	if c.timeErr != nil {
+		err := c.timeErr
+		if c.timeText == "" {
+			err = fmt.Errorf("the time is empty; %s", timeForms)
+		}
+		mk.bad(errs, c.row, mk.l.time, "%v", err)
+		ok = false
+	} else {
+		e.Date = c.time.localDate(&mk.clock)
 	}
-	typeCache := map[string]typeValue{} // the cells of a log repeat a few spellings
-	var e Event
+	e.Municipality = c.muni
+	if mk.m.FixedType != nil {
+		e.Type = *mk.m.FixedType
+	} else if c.typ.ok {
+		e.Type, e.Ignored = c.typ.typ, c.typ.ignored
+	} else {
+		if c.typeText == "" {
+			mk.bad(errs, c.row, mk.l.typ, "the type is empty; expected puhelu, käynti, yhteydenottopyyntö or chat (or call, visit, contact request, chat)")
+		} else {
+			mk.bad(errs, c.row, mk.l.typ, "%q is not an activity type; expected puhelu, käynti, yhteydenottopyyntö or chat (or call, visit, contact request, chat), or list it in the source's ignore_types", c.typeText)
+		}
+		ok = false
+	}
+	e.ID = c.id
+	if c.source != "" {
+		e.Source = c.source
+	}
+	return ok
+}
+
+// bad adds to errs a problem with the cell of row in column col (0-based).
+func (mk *eventMaker) bad(errs *Errors, row, col int, format string, args ...any) {
+	errs.add(&Error{File: mk.name, Sheet: mk.sheet, Row: row, Column: col + 1, ColumnName: mk.l.header[col], Msg: fmt.Sprintf(format, args...)})
+}
+
+// eventReader passes the events of rows to fn in file order and gathers the problems of bad
+// rows: once a row was bad no more events are passed, only the problems are gathered.
+type eventReader struct {
+	*eventMaker
+	fn   func(*Event) error
+	errs Errors
+
+	// e is passed to fn, reused. It is written for every row, by the caller's goroutine while
+	// the fast path's helper reads its own data: it keeps off their cache lines (cacheLinePad).
+	_ cacheLinePad
+	e Event
+	_ cacheLinePad
+}
+
+func newEventReader(m *ActivityMapping, l *activityLayout, name, sheet string, fn func(*Event) error) *eventReader {
+	return &eventReader{eventMaker: newEventMaker(m, l, name, sheet), fn: fn}
+}
+
+// readRows turns rows into events, to the end of rows.
+func (r *eventReader) readRows(rows rowSource) error {
 	_, isXLSX := rows.(*xlsxRows)
+	var c eventCells
 	for {
 		rec, row, err := rows.next()
 		if errors.Is(err, io.EOF) {
 			break
 		}
 		if err != nil {
-			if err := errs.addErr(err); err != nil {
+			if err := r.errs.addErr(err); err != nil {
 				return err
 			}
 			continue
 		}
-		e = Event{Row: row, Source: m.Source}
-		ok := true
-		ts := cellAt(rec, l.time)
-		var t eventTime
-		var terr error
+		c = eventCells{row: row, timeText: cellAt(rec, r.l.time)}
+		isSerial := false
 		if isXLSX {
-			if x, isSerial := excelTime(ts); isSerial {
-				t = x
-			} else {
-				t, terr = parseEventTime(ts)
-			}
-		} else {
-			t, terr = parseEventTime(ts)
+			c.time, isSerial = excelTime(c.timeText) // a date cell
 		}
-		if terr != nil {
-			if ts == "" {
-				terr = fmt.Errorf("the time is empty; %s", timeForms)
-			}
-			bad(row, l.time, "%v", terr)
-			ok = false
-		} else {
-			e.Date = t.localDate()
+		if !isSerial {
+			c.time, c.timeErr = parseEventTime(c.timeText)
 		}
-		e.Municipality = cellAt(rec, l.muni)
-		if m.FixedType != nil {
-			e.Type = *m.FixedType
-		} else {
-			v := cellAt(rec, l.typ)
-			tv, cached := typeCache[v]
-			if !cached {
-				k := nameKey(v)
-				if typ, found := activityTypes[k]; found {
-					tv = typeValue{typ: typ, ok: true}
-				} else if typ, found := extra[k]; found {
-					tv = typeValue{typ: typ, ok: true}
-				} else if ignore[k] {
-					tv = typeValue{ignored: true, ok: true}
-				}
-				if len(typeCache) < 1000 {
-					typeCache[v] = tv
-				}
-			}
-			if tv.ok {
-				e.Type, e.Ignored = tv.typ, tv.ignored
-			} else {
-				if v == "" {
-					bad(row, l.typ, "the type is empty; expected puhelu, käynti, yhteydenottopyyntö or chat (or call, visit, contact request, chat)")
-				} else {
-					bad(row, l.typ, "%q is not an activity type; expected puhelu, käynti, yhteydenottopyyntö or chat (or call, visit, contact request, chat), or list it in the source's ignore_types", v)
-				}
-				ok = false
-			}
+		c.muni = cellAt(rec, r.l.muni)
+		if r.m.FixedType == nil {
+			c.typeText = cellAt(rec, r.l.typ)
+			c.typ = r.typeOf(c.typeText)
 		}
-		if l.id >= 0 {
-			e.ID = cellAt(rec, l.id)
-		}
-		if l.source >= 0 {
-			if s := cellAt(rec, l.source); s != "" {
-				e.Source = s
-			}
-		}
-		if !ok || errs.len() > 0 {
-			continue // once a row is bad, nothing is counted: only the problems are gathered
-		}
-		if err := fn(&e); err != nil {
+		c.id = cellAt(rec, r.l.id)
+		c.source = cellAt(rec, r.l.source)
+		if err := r.event(&c); err != nil {
 			return err
 		}
 	}
-	return errs.err()
+	return r.errs.err()
 }
 
-// cellAt is the cell of column i, "" when the row is shorter.
+// event passes the event of the row c to fn, or gathers its problems.
+func (r *eventReader) event(c *eventCells) error {
+	if !r.make(c, &r.e, &r.errs) || r.errs.len() > 0 {
+		return nil // once a row is bad, nothing is counted: only the problems are gathered
+	}
+	return r.fn(&r.e)
+}
+
+// deliver passes to fn the events of rows read elsewhere (a batch of the fast path), then
+// gathers their problems: events holds the good rows before the first bad one, errs the
+// problems of all, in order. It is event applied to each row.
+func (r *eventReader) deliver(events []Event, errs *Errors) error {
+	if r.errs.len() == 0 {
+		for i := range events {
+			if err := r.fn(&events[i]); err != nil {
+				return err
+			}
+		}
+	}
+	return r.errs.addErr(errs) // nil: they are input problems
+}
+
+// cellAt is the cell of column i, "" when the row is shorter or i is -1 (no such column).
 func cellAt(rec []string, i int) string {
 	if i < 0 || i >= len(rec) {
 		return ""

@@ -173,6 +173,9 @@ func TestParseEventTime(t *testing.T) {
 		{in: "2021-12-31T23:30:00-05:00", date: "2022-01-01"},          // a far offset
 		{in: "29.2.2021", msg: "impossible date"},                      // not a leap year
 		{in: "29.2.2020 12:00", date: "2020-02-29"},                    //
+		{in: "2000-02-29T12:00:00+02:00", date: "2000-02-29"},          // a leap year: divisible by 400
+		{in: "29.2.2100", msg: "impossible date"},                      // not one: by 100
+		{in: "1900-02-29T12:00:00Z", msg: "impossible date"},           //
 		{in: "31.4.2021 8:00", msg: "impossible date"},                 //
 		{in: "2021-13-01", msg: "impossible date"},                     //
 		{in: "1.1.2021 24:00", msg: "impossible time of day"},          //
@@ -192,8 +195,9 @@ func TestParseEventTime(t *testing.T) {
 				}
 				return
 			}
-			if err != nil || got.localDate().String() != tc.date {
-				t.Errorf("got %v, %v; want %s", got.localDate(), err, tc.date)
+			var clock helsinkiClock
+			if err != nil || got.localDate(&clock).String() != tc.date {
+				t.Errorf("got %v, %v; want %s", got.localDate(&clock), err, tc.date)
 			}
 		})
 	}
