@@ -99,31 +99,7 @@ func TestAppendixPDF(t *testing.T) {
 			t.Fatalf("rendering %d of the same appendix differs from the first", i+2)
 		}
 	}
-	path := filepath.Join(t.TempDir(), "appendix.pdf")
-	if err := os.WriteFile(path, pdf, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if out, err := exec.Command(needTool(t, "qpdf"), "--check", path).CombinedOutput(); err != nil {
-		t.Errorf("qpdf --check: %v\n%s", err, out)
-	}
-	fonts, err := exec.Command(needTool(t, "pdffonts"), path).Output()
-	if err != nil {
-		t.Fatal(err)
-	}
-	lines := strings.Split(strings.TrimSpace(string(fonts)), "\n")
-	if len(lines) < 4 { // two header lines, regular and bold
-		t.Errorf("pdffonts lists too few fonts:\n%s", fonts)
-	}
-	for _, l := range lines[2:] {
-		if f := strings.Fields(l); len(f) < 5 || f[len(f)-5] != "yes" {
-			t.Errorf("font not embedded: %s", l)
-		}
-	}
-	text, err := exec.Command(needTool(t, "pdftotext"), "-layout", path, "-").Output()
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := strings.ReplaceAll(string(text), "\u00a0", " ")
+	s := pdfText(t, pdf) // qpdf --check, fonts embedded, the text
 	for _, want := range []string{
 		"Arvio kustannusten jakautumisesta 1.1.–30.11.2021",
 		"Turku", "109 330,50", "Aura", "1 835,94", "Pöytyä", "Mynämäki", "Kemiönsaari",

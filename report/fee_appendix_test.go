@@ -221,7 +221,7 @@ func TestFeeAppendixRejects(t *testing.T) {
 // pdfText checks a PDF with qpdf and pdffonts and returns its text.
 func pdfText(t *testing.T, pdf []byte) string {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "fee-appendix.pdf")
+	path := filepath.Join(t.TempDir(), "rendered.pdf")
 	if err := os.WriteFile(path, pdf, 0o644); err != nil {
 		t.Fatal(err)
 	}
