@@ -288,10 +288,17 @@ func drawSlip(pdf *fpdf.Fpdf, s *slipLayout) error {
 		pdf.SetXY(x+1, y+0.6)
 		pdf.CellFormat(mid-x, slipLabelH, text, "", 0, "L", false, 0, "")
 	}
-	lines := func(x, y float64, size float64, ss []string) {
+	// lines writes ss under a box's label, 4.4 mm apart or closer when
+	// that would not fit in the box's height h: a two-line recipient must
+	// not run into the payer's box below it.
+	lines := func(x, y, h float64, size float64, ss []string) {
+		step := 4.4
+		if n := float64(len(ss)); n > 0 && slipLabelH+1+n*step > h-0.3 {
+			step = (h - 0.3 - slipLabelH - 1) / n
+		}
 		for k, v := range ss {
-			pdf.SetXY(x+1, y+slipLabelH+1+float64(k)*4.4)
-			fitText(pdf, mid-x-2, 4.4, "", size, v, "L")
+			pdf.SetXY(x+1, y+slipLabelH+1+float64(k)*step)
+			fitText(pdf, mid-x-2, step, "", size, v, "L")
 		}
 	}
 	// Left: the recipient's account and name, then the payer. Right, beside
@@ -301,13 +308,13 @@ func drawSlip(pdf *fpdf.Fpdf, s *slipLayout) error {
 	bottom := r3 + 36
 	pdf.Line(left, r1, left, bottom)
 	label(left, r1, s.IBANLabel)
-	lines(left, r1, 10, s.IBAN)
+	lines(left, r1, r2-r1, 10, s.IBAN)
 	pdf.Line(left, r2, mid, r2)
 	label(left, r2, s.RecipientLabel)
-	lines(left, r2, 9.5, s.Recipient)
+	lines(left, r2, r3-r2, 9.5, s.Recipient)
 	pdf.Line(left, r3, end, r3)
 	label(left, r3, s.PayerLabel)
-	lines(left, r3, 9.5, s.Payer)
+	lines(left, r3, bottom-r3, 9.5, s.Payer)
 	pdf.Line(mid, r1, mid, bottom)
 	right := func(y float64, lab, val string) {
 		pdf.Line(mid, y, end, y)
