@@ -16,7 +16,7 @@ for face in Regular Bold; do
 	/usr/bin/python3 -m fontTools.subset "$src/Go-$face.ttf" \
 		--unicodes='*' --glyphs='*' --notdef-outline \
 		--no-hinting --layout-features='' \
-		--name-IDs='*' --name-languages='*' --name-legacy \
+		--name-IDs='*' --name-languages='*' \
 		--recalc-bounds \
 		--output-file="templates/fonts/Go-$face.ttf"
 done
