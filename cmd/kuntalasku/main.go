@@ -8,9 +8,11 @@ package main
 import (
 	"context"
 	"fmt"
+	"math"
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"runtime/metrics"
 	"syscall"
 	"time"
 )
@@ -28,17 +30,46 @@ func main() {
 	os.Exit(code)
 }
 
-// tuneGC sets the garbage collector for kuntalasku's work, unless GOGC or
+// The garbage collector's settings for kuntalasku's work, unless GOGC or
 // GOMEMLIMIT say otherwise. Rendering allocates about 10 MiB per PDF (the PDF
-// library parses its font for every document) and keeps almost nothing, so
-// collecting at every 400 % of growth instead of 100 % renders about 1,7×
-// faster for a peak heap of a few hundred MiB; the memory limit makes the
-// collector work harder before a large run outgrows 1 GiB.
+// library builds its font tables again for every document) and keeps almost
+// nothing, so collecting at every 400 % of growth instead of 100 % renders
+// about 1,7× faster. The memory limit keeps a run's peak near gcMemoryLimit
+// all the same: the collector works harder as the heap nears it. Before
+// rendering, roomForRendering raises the limit when the run's live data
+// (payers, counts, ledger rows) is large, so that a big run is not left
+// collecting without pause.
+const (
+	gcPercent     = 400
+	gcMemoryLimit = 120 << 20
+)
+
+// gcLimitFromEnv is whether GOMEMLIMIT set the memory limit.
+var gcLimitFromEnv bool
+
+// tuneGC applies the settings above unless the environment has its own.
 func tuneGC(getenv func(string) string) {
 	if getenv("GOGC") == "" {
-		debug.SetGCPercent(400)
+		debug.SetGCPercent(gcPercent)
 	}
-	if getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(1 << 30)
+	gcLimitFromEnv = getenv("GOMEMLIMIT") != ""
+	if !gcLimitFromEnv {
+		debug.SetMemoryLimit(gcMemoryLimit)
+	}
+}
+
+// roomForRendering raises the memory limit to three times the live heap
+// when that is more than gcMemoryLimit, unless GOMEMLIMIT set it.
+func roomForRendering() {
+	if gcLimitFromEnv {
+		return
+	}
+	sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	metrics.Read(sample)
+	if sample[0].Value.Kind() != metrics.KindUint64 {
+		return
+	}
+	if live := sample[0].Value.Uint64(); 3*live > gcMemoryLimit {
+		debug.SetMemoryLimit(int64(min(3*live, math.MaxInt64)))
 	}
 }

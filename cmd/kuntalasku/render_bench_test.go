@@ -10,27 +10,35 @@ import (
 	"github.com/kuntalasku/kuntalasku/output/manifest"
 )
 
-// BenchmarkRenderInvoices renders 100 invoices of the example's January
-// (its 26 payers' invoices, in turn) as a run does, on its pool of workers:
-// the PDF, the Finvoice message and the manifest entry each. It reports
-// invoices per second and the PDFs' mean size.
-func BenchmarkRenderInvoices(b *testing.B) {
+// exampleDrafts are the example's January invoices, numbered from 1 and not
+// yet rendered.
+func exampleDrafts(tb testing.TB) []*document {
+	tb.Helper()
 	cfg, err := LoadConfig(exampleConfig)
 	if err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
 	issue := compute.Date{Year: 2021, Month: 2, Day: 1}
 	created := time.Unix(1612166400, 0).UTC()
 	m := &Main{Getenv: func(string) string { return "" }, Now: time.Now}
 	res, err := m.computeInvoicing(cfg, "2021-01", "", nil, issue, created)
 	if err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
 	n := ledger.Numbers{Year: 2021, First: 1, Prefix: cfg.Scheme.Prefix, ReferenceCode: cfg.Scheme.ReferenceCode, Count: res.count()}
 	drafts, err := res.drafts(context.Background(), n)
 	if err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
+	return drafts
+}
+
+// BenchmarkRenderInvoices renders 100 invoices of the example's January
+// (its 26 payers' invoices, in turn) as a run does, on its pool of workers:
+// the PDF, the Finvoice message and the manifest entry each. It reports
+// invoices per second and the PDFs' mean size.
+func BenchmarkRenderInvoices(b *testing.B) {
+	drafts := exampleDrafts(b)
 	const perOp = 100
 	docs := make([]*document, perOp)
 	for i := range docs {
