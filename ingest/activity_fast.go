@@ -500,14 +500,19 @@ func (t *fieldTable[V]) get(b []byte) V {
 // slotBits is the size of a fieldTable's cache: 1 << slotBits slots.
 const slotBits = 12
 
-// slotOf is the cache slot of a field: FNV-1a of its bytes, folded to slotBits. Every byte
-// counts: names such as "Kunta 903" and "Kunta 913" differ only inside.
+// slotOf is the cache slot of a field: a multiplicative hash of its length, its first and
+// middle bytes and its last three, which tell numbered names and codes apart ("Kunta 903",
+// "Kunta 913", "KU903").
 func slotOf(b []byte) uint32 {
-	h := uint32(2166136261)
-	for _, c := range b {
-		h = (h ^ uint32(c)) * 16777619
+	n := len(b)
+	if n == 0 {
+		return 0
 	}
-	return (h ^ h>>slotBits ^ h>>(2*slotBits)) & (1<<slotBits - 1)
+	h := uint32(n) | uint32(b[0])<<8 | uint32(b[n/2])<<16 | uint32(b[n-1])<<24
+	if n >= 3 {
+		h ^= (uint32(b[n-2]) | uint32(b[n-3])<<8) * 0x01000193
+	}
+	return (h * 0x9E3779B1) >> (32 - slotBits)
 }
 
 // isoTime reads the commonest time of machine exports, "2021-01-31T14:05:09+02:00" — ISO 8601
