@@ -21,7 +21,7 @@ type xlsxRows struct {
 // that has one, a header row that check accepts among the first rows that are not empty.
 // When no sheet has one, the error is each sheet's reason.
 func openXLSXRows(r io.Reader, name string, check func([]string) string) (*xlsxRows, error) {
-	f, err := openXLSX(r, name)
+	f, marks, err := openXLSX(r, name)
 	if err != nil {
 		return nil, err
 	}
@@ -33,7 +33,7 @@ func openXLSXRows(r io.Reader, name string, check func([]string) string) (*xlsxR
 			problems.add(&Error{File: name, Sheet: sheet, Msg: fmt.Sprintf("cannot read the sheet: %v", err)})
 			continue
 		}
-		s := &xlsxSheet{file: name, sheet: sheet, rows: rows}
+		s := &xlsxSheet{file: name, sheet: sheet, rows: rows, marks: marks[sheet]}
 		x := &xlsxRows{f: f, s: s}
 		why, found := "", false
 		for nonEmpty := 0; nonEmpty < maxPreamble; {
@@ -92,6 +92,10 @@ func (x *xlsxRows) next() ([]string, int, error) {
 		}
 		if !ok {
 			return nil, 0, io.EOF
+		}
+		if e := x.s.marks.problem(x.s, x.s.row, len(x.header), 1); e != nil {
+			x.done = true
+			return nil, x.s.row, e
 		}
 		if len(cells) > 0 {
 			return cells, x.s.row, nil

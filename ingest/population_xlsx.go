@@ -38,11 +38,11 @@ const xlsxHint = "export the table as Excel (xlsx) or CSV"
 // errors.As finds the first *Error in both, with the sheet, the row and the column. Errors from
 // r itself are returned wrapped.
 func ReadPopulationXLSX(r io.Reader, name string) (*Population, error) {
-	f, err := openXLSX(r, name)
+	f, marks, err := openXLSX(r, name)
 	if err != nil {
 		return nil, err
 	}
-	p, err := readXLSXPopulation(f, name)
+	p, err := readXLSXPopulation(f, name, marks)
 	if cerr := f.Close(); cerr != nil && err == nil {
 		return nil, fmt.Errorf("read %s: %w", name, cerr)
 	}
@@ -50,18 +50,22 @@ func ReadPopulationXLSX(r io.Reader, name string) (*Population, error) {
 }
 
 // openXLSX reads r, checks that it is a ZIP archive that unpacks intact to at most
-// maxXLSXUnpacked, and opens it as a workbook.
-func openXLSX(r io.Reader, name string) (*excelize.File, error) {
+// maxXLSXUnpacked, and opens it as a workbook, with the marks of its sheets.
+func openXLSX(r io.Reader, name string) (*excelize.File, map[string]*sheetMarks, error) {
 	data, err := io.ReadAll(io.LimitReader(r, maxXLSXSize+1))
 	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", name, err)
+		return nil, nil, fmt.Errorf("read %s: %w", name, err)
 	}
 	if int64(len(data)) > maxXLSXSize {
-		return nil, &Error{File: name, Msg: fmt.Sprintf(
+		return nil, nil, &Error{File: name, Msg: fmt.Sprintf(
 			"the file is larger than %s; expected the export of one population table, which is about 1 MiB", sizeText(maxXLSXSize))}
 	}
 	if why := checkXLSX(data); why != "" {
-		return nil, &Error{File: name, Msg: why}
+		return nil, nil, &Error{File: name, Msg: why}
+	}
+	marks, err := readSheetMarks(data)
+	if err != nil {
+		return nil, nil, &Error{File: name, Msg: fmt.Sprintf("not an XLSX workbook: cannot read its sheets (%v); %s", err, xlsxHint)}
 	}
 	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{
 		RawCellValue:      true,
@@ -75,14 +79,14 @@ func openXLSX(r io.Reader, name string) (*excelize.File, error) {
 		// checkXLSX has measured the parts already; this is excelize's own check of the sizes
 		// the archive declares, which has no error value of its own.
 		if strings.HasPrefix(err.Error(), "unzip size exceeds") {
-			return nil, &Error{File: name, Msg: unpacksTooMuch()}
+			return nil, nil, &Error{File: name, Msg: unpacksTooMuch()}
 		}
 		if errors.Is(err, io.EOF) {
-			return nil, &Error{File: name, Msg: "not an XLSX workbook: a part it needs, such as xl/workbook.xml, is missing or empty; " + xlsxHint}
+			return nil, nil, &Error{File: name, Msg: "not an XLSX workbook: a part it needs, such as xl/workbook.xml, is missing or empty; " + xlsxHint}
 		}
-		return nil, &Error{File: name, Msg: fmt.Sprintf("not an XLSX workbook: cannot read its parts (%v); %s", err, xlsxHint)}
+		return nil, nil, &Error{File: name, Msg: fmt.Sprintf("not an XLSX workbook: cannot read its parts (%v); %s", err, xlsxHint)}
 	}
-	return f, nil
+	return f, marks, nil
 }
 
 // checkXLSX explains why data is not a workbook we open, or returns "": it must be a ZIP
@@ -183,14 +187,14 @@ func sizeText(n int64) string {
 
 // readXLSXPopulation reads the first sheet that holds a population table. When none does, the
 // error is each sheet's problem.
-func readXLSXPopulation(f *excelize.File, name string) (*Population, error) {
+func readXLSXPopulation(f *excelize.File, name string, marks map[string]*sheetMarks) (*Population, error) {
 	sheets := f.GetSheetList()
 	if len(sheets) == 0 {
 		return nil, &Error{File: name, Msg: "not an XLSX workbook: it has no sheets; " + xlsxHint}
 	}
 	var problems []error
 	for _, sheet := range sheets {
-		p, found, err := readXLSXSheet(f, name, sheet)
+		p, found, err := readXLSXSheet(f, name, sheet, marks[sheet])
 		var e *Error
 		if found || err == nil || !errors.As(err, &e) {
 			return p, err
@@ -209,7 +213,7 @@ func readXLSXPopulation(f *excelize.File, name string) (*Population, error) {
 
 // readXLSXSheet reads the table on one sheet. found reports whether the sheet has a table
 // header; when it has not, err says why.
-func readXLSXSheet(f *excelize.File, file, sheet string) (p *Population, found bool, err error) {
+func readXLSXSheet(f *excelize.File, file, sheet string, marks *sheetMarks) (p *Population, found bool, err error) {
 	rows, err := f.Rows(sheet)
 	if err != nil {
 		var pe *os.PathError
@@ -218,7 +222,7 @@ func readXLSXSheet(f *excelize.File, file, sheet string) (p *Population, found b
 		}
 		return nil, false, &Error{File: file, Sheet: sheet, Msg: fmt.Sprintf("cannot read the sheet: %v", err)}
 	}
-	s := &xlsxSheet{file: file, sheet: sheet, rows: rows}
+	s := &xlsxSheet{file: file, sheet: sheet, rows: rows, marks: marks}
 	t, first, err := s.findTable()
 	if err == nil {
 		found = true
@@ -255,7 +259,8 @@ func inSheet(err error, sheet string) error {
 type xlsxSheet struct {
 	file, sheet string
 	rows        *excelize.Rows
-	row         int // 1-based number of the row last read
+	row         int         // 1-based number of the row last read
+	marks       *sheetMarks // nil when the sheet has none
 }
 
 // next reads the next row: its cells cleaned like CSV fields, without empty cells at the end.
@@ -291,6 +296,15 @@ type xlsxTable struct {
 	header  []string // every column's name: the stub names, then the flattened heading labels
 	lastRow int      // the last header row, where problems with the value columns are reported
 	carry   []int    // the stub columns whose blank cells repeat the cell above
+}
+
+// firstValue is the 1-based column of the table's first column of counts.
+func (t *xlsxTable) firstValue() int {
+	first := len(t.header)
+	for _, v := range t.cols.values {
+		first = min(first, v.index)
+	}
+	return first + 1
 }
 
 // headerRow is a row above the data.
@@ -488,6 +502,10 @@ func (s *xlsxSheet) readData(t *xlsxTable, first []string) (*Population, error) 
 				b.errs.add(s.errorf(s.row, 0, "data after the end of the table at row %d (%s): the row has an age and counts; "+
 					"expected the rows of the table together, with only notes after them", end, endWhy))
 			}
+			return
+		}
+		if e := s.marks.problem(s, s.row, width, t.firstValue()); e != nil {
+			b.errs.add(e)
 			return
 		}
 		if !hasValues(t.cols, cells) {
