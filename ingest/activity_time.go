@@ -3,6 +3,7 @@ package ingest
 import (
 	"fmt"
 	"math"
+	"strconv"
 	"time"
 	_ "time/tzdata" // Europe/Helsinki wherever the program runs
 
@@ -300,7 +301,9 @@ func excelTime(s string) (eventTime, bool) {
 	}, true
 }
 
-// parseSerial reads a plain decimal number such as "44227.5868055556".
+// parseSerial reads a plain decimal number such as "44227.5868055556", and nothing else: the
+// text "31.1.2021" is a date in words, not the number 31.1 (strconv reads the whole string,
+// where fmt.Sscanf stopped at the second dot and made it 30 January 1900).
 func parseSerial(s string) (float64, bool) {
 	if s == "" {
 		return 0, false
@@ -310,11 +313,8 @@ func parseSerial(s string) (float64, bool) {
 			return 0, false
 		}
 	}
-	var f float64
-	if _, err := fmt.Sscanf(s, "%g", &f); err != nil {
-		return 0, false
-	}
-	return f, true
+	f, err := strconv.ParseFloat(s, 64)
+	return f, err == nil
 }
 
 // textScanner reads a string, or bytes, left to right.
