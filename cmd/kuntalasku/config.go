@@ -183,7 +183,11 @@ func LoadConfig(path string) (*Config, error) {
 	if err != nil {
 		var pe toml.ParseError
 		if errors.As(err, &pe) {
-			return nil, &inputError{&configError{path, []string{fmt.Sprintf("line %d, column %d: %s", pe.Position.Line, pe.Position.Col, pe.Message)}}}
+			at := fmt.Sprintf("line %d, column %d", pe.Position.Line, pe.Position.Col)
+			if pe.LastKey != "" {
+				at += " (" + pe.LastKey + ")"
+			}
+			return nil, &inputError{&configError{path, []string{at + ": " + pe.Message}}}
 		}
 		return nil, &inputError{&configError{path, []string{err.Error()}}}
 	}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"strings"
 
@@ -32,6 +33,9 @@ func populationPath(flagPath string, cfg *Config) (string, error) {
 func readPopulation(path string) (*ingest.Population, manifest.Input, error) {
 	in := manifest.Input{Role: "population", Path: path}
 	f, err := os.Open(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, in, &inputError{fmt.Errorf("read population: %s does not exist; correct inputs.population in the configuration or name the file with --population", path)}
+	}
 	if err != nil {
 		return nil, in, &inputError{fmt.Errorf("read population: %w", err)}
 	}
@@ -81,6 +85,12 @@ func referencePopulations(pop *ingest.Population, payers []PayerConfig, year, ag
 		area := pop.Find(p.ID, p.Name, p.NameSV)
 		if area == nil {
 			problems = append(problems, &ingest.Error{File: pop.File, Msg: fmt.Sprintf("participating municipality %s %s is not in the file (looked for code %s and the names %q, %q)", p.ID, p.Name, p.ID, p.Name, p.NameSV)})
+			continue
+		}
+		if area.Code != "" && area.Code != p.ID {
+			// Found by name in a file that has codes: the configuration's code is wrong, and
+			// activity logs naming the municipality by code would not reach this payer.
+			problems = append(problems, &ingest.Error{File: pop.File, Msg: fmt.Sprintf("participating municipality %s %s: the file gives %s the code %s; correct the payer's id in the configuration", p.ID, p.Name, area.Name, area.Code)})
 			continue
 		}
 		n, err := area.AtLeast(year, ageLimit)
