@@ -11,7 +11,7 @@ import (
 
 // simpleLog is an XLSX activity log on Sheet1: a header and three events with their times as
 // text, changed by edit.
-func simpleLog(t *testing.T, times [3]string, edit func(f *excelize.File) error) []byte {
+func simpleLog(t testing.TB, times [3]string, edit func(f *excelize.File) error) []byte {
 	t.Helper()
 	f := excelize.NewFile()
 	defer f.Close()

@@ -176,6 +176,11 @@ func LoadConfig(path string) (*Config, error) {
 	if err != nil {
 		return nil, &inputError{fmt.Errorf("read configuration: %w", err)}
 	}
+	return parseConfig(path, data)
+}
+
+// parseConfig reads and validates the configuration data of the file path.
+func parseConfig(path string, data []byte) (*Config, error) {
 	sum := sha256.Sum256(data)
 	cfg := &Config{path: path, dir: filepath.Dir(path), sha256: hex.EncodeToString(sum[:])}
 	md, err := toml.NewDecoder(strings.NewReader(string(data))).Decode(cfg)
