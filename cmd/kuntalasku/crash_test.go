@@ -225,7 +225,7 @@ func TestRunKilled(t *testing.T) {
 func TestRunKilledAnywhere(t *testing.T) {
 	out := t.TempDir()
 	rng := rand.New(rand.NewPCG(7, 11))
-	const iterations = 8
+	iterations := faultIterations(t)
 	month := 1 // cycles are invoiced in order: numbers follow issue dates
 	for range iterations {
 		cmd := child(t, nil, runArgs(month, out)...)

@@ -47,15 +47,27 @@ type Store struct {
 // The folder holding it must exist. Opening an up-to-date ledger does not
 // change the file.
 func Open(ctx context.Context, path string) (*Store, error) {
-	if err := create(path); err != nil {
+	created, err := create(path)
+	if err != nil {
 		return nil, fmt.Errorf("open ledger %s: %w", path, err)
+	}
+	// A ledger this call created and could not set up (a full disk, say) is
+	// removed again: left behind, it would be an empty database without a
+	// schema, which readers refuse.
+	removeNew := func() {
+		if created {
+			os.Remove(path + "-journal")
+			os.Remove(path)
+		}
 	}
 	s, err := open(ctx, path, "_txlock=immediate&_busy_timeout=10000&_foreign_keys=1&_synchronous=FULL&_journal_mode=DELETE", false)
 	if err != nil {
+		removeNew()
 		return nil, err
 	}
 	if err := s.migrate(ctx); err != nil {
 		s.db.Close()
+		removeNew()
 		return nil, fmt.Errorf("open ledger %s: %w", path, err)
 	}
 	return s, nil
@@ -99,23 +111,28 @@ func OpenReadOnly(ctx context.Context, path string) (*Store, error) {
 }
 
 // create makes an empty file at path, readable only by its owner, unless a
-// file is there already. The folder must exist.
-func create(path string) error {
+// file is there already, and reports whether it made one. The folder must
+// exist.
+func create(path string) (bool, error) {
 	dir := filepath.Dir(path)
 	fi, err := os.Stat(dir)
 	if err != nil {
-		return fmt.Errorf("folder: %w", err)
+		return false, fmt.Errorf("folder: %w", err)
 	}
 	if !fi.IsDir() {
-		return fmt.Errorf("folder %s is not a folder", dir)
+		return false, fmt.Errorf("folder %s is not a folder", dir)
 	}
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
 	if errors.Is(err, fs.ErrExist) {
-		return nil
+		return false, nil
 	} else if err != nil {
-		return err
+		return false, err
 	}
-	return f.Close()
+	if err := f.Close(); err != nil {
+		os.Remove(path)
+		return false, err
+	}
+	return true, nil
 }
 
 // open opens the database at path with the DSN parameters params.
