@@ -28,7 +28,8 @@ import (
 	"strconv"
 	"strings"
 
-	_ "modernc.org/sqlite" // registers the "sqlite" driver
+	"modernc.org/sqlite" // also registers the "sqlite" driver
+	sqlite3 "modernc.org/sqlite/lib"
 )
 
 //go:embed migrations/*.sql
@@ -73,11 +74,42 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	return s, nil
 }
 
-// OpenReadOnly opens an existing ledger for reading only; it never changes
-// the file. The error wraps os.ErrNotExist when there is no file at path. A
-// ledger whose schema is older or newer than this binary's is refused, as it
-// cannot be migrated here.
+// OpenReadOnly opens an existing ledger for reading only. The error wraps
+// os.ErrNotExist when there is no file at path. A ledger whose schema is
+// older or newer than this binary's is refused, as it cannot be migrated
+// here.
+//
+// It changes the file in one case only: a writer killed in the middle of a
+// transaction leaves a hot journal, which a read-only connection cannot roll
+// back (SQLITE_READONLY_ROLLBACK), so every reader would fail until the next
+// writer. Then the ledger is opened for writing just long enough for SQLite
+// to roll the interrupted transaction back — restoring the last committed
+// state, which is all any reader may see — and opened read-only again.
 func OpenReadOnly(ctx context.Context, path string) (*Store, error) {
+	s, err := openReadOnly(ctx, path)
+	var e *sqlite.Error
+	if err != nil && errors.As(err, &e) && e.Code() == sqlite3.SQLITE_READONLY_ROLLBACK {
+		if rerr := rollBack(ctx, path); rerr != nil {
+			return nil, fmt.Errorf("open ledger %s: roll back the transaction a crash interrupted: %w", path, rerr)
+		}
+		s, err = openReadOnly(ctx, path)
+	}
+	return s, err
+}
+
+// rollBack opens the ledger for writing and reads from it, which makes
+// SQLite roll back a hot journal; it writes nothing else.
+func rollBack(ctx context.Context, path string) error {
+	s, err := open(ctx, path, "_busy_timeout=10000&_journal_mode=DELETE", false)
+	if err != nil {
+		return err
+	}
+	defer s.db.Close()
+	_, err = userVersion(ctx, s.db)
+	return err
+}
+
+func openReadOnly(ctx context.Context, path string) (*Store, error) {
 	fi, err := os.Stat(path)
 	if err != nil {
 		return nil, fmt.Errorf("open ledger %s: %w", path, err)
