@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync/atomic"
 
 	"github.com/kuntalasku/kuntalasku/compute"
 	"github.com/kuntalasku/kuntalasku/ingest"
@@ -95,7 +96,7 @@ type activityCount struct {
 
 // countActivities reads every file and counts the events of period for
 // payers. Input problems of every file are reported together.
-func countActivities(files []activityFile, cfg *Config, pop *ingest.Population, period compute.Period, progress func(file string, rows int64)) (*activityCount, error) {
+func countActivities(files []activityFile, cfg *Config, pop *ingest.Population, period compute.Period, progress progressFunc) (*activityCount, error) {
 	munis := make([]ingest.Municipality, len(cfg.Payers))
 	for i, p := range cfg.Payers {
 		munis[i] = ingest.Municipality{Code: p.ID, Name: p.Name, NameSV: p.NameSV}
@@ -133,7 +134,7 @@ func countActivities(files []activityFile, cfg *Config, pop *ingest.Population, 
 }
 
 // readFile reads one file into the tally and hashes it.
-func (c *activityCount) readFile(f activityFile, sc *sourceCount, dir *ingest.Directory, progress func(string, int64)) (manifest.Input, error) {
+func (c *activityCount) readFile(f activityFile, sc *sourceCount, dir *ingest.Directory, progress progressFunc) (manifest.Input, error) {
 	in := manifest.Input{Role: "activities", Path: f.path}
 	if f.source != "" {
 		in.Role = "activities:" + f.source
@@ -143,12 +144,19 @@ func (c *activityCount) readFile(f activityFile, sc *sourceCount, dir *ingest.Di
 		return in, &inputError{fmt.Errorf("read activities: %w", err)}
 	}
 	defer file.Close()
+	var size int64
+	if fi, err := file.Stat(); err == nil {
+		size = fi.Size()
+	}
 	h := sha256.New()
+	counted := &countingReader{r: file}
 	var key compute.EventKey
-	err = ingest.ReadActivities(io.TeeReader(file, h), f.path, f.mapping, func(e *ingest.Event) error {
+	rows := int64(0)
+	err = ingest.ReadActivities(io.TeeReader(counted, h), f.path, f.mapping, func(e *ingest.Event) error {
 		sc.Rows++
-		if progress != nil && sc.Rows%100000 == 0 {
-			progress(f.path, sc.Rows)
+		rows++
+		if progress != nil && rows%100000 == 0 {
+			progress(f.path, rows, counted.n.Load(), size, false)
 		}
 		if e.Ignored {
 			sc.Ignored++
@@ -177,6 +185,9 @@ func (c *activityCount) readFile(f activityFile, sc *sourceCount, dir *ingest.Di
 	if _, err := io.Copy(h, file); err != nil {
 		return in, fmt.Errorf("read %s: %w", f.path, err)
 	}
+	if progress != nil {
+		progress(f.path, rows, size, size, true)
+	}
 	in.SHA256 = hex.EncodeToString(h.Sum(nil))
 	return in, nil
 }
@@ -197,4 +208,17 @@ func (c *activityCount) reportUnattributed() *report.Unattributed {
 		u.Rows = append(u.Rows, report.UnattributedRow{File: r.File, Row: r.Row, Municipality: r.Municipality, NonParticipant: r.Reason == "non_participant"})
 	}
 	return u
+}
+
+// countingReader counts the bytes read through it; the count may be read
+// from another goroutine.
+type countingReader struct {
+	r io.Reader
+	n atomic.Int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n.Add(int64(n))
+	return n, err
 }

@@ -29,7 +29,7 @@ type cycleResult struct {
 
 // computeCycle reads the inputs of cycle id (--population and --activities
 // replace the configured files) and computes its allocation.
-func computeCycle(cfg *Config, id, popFlag string, actFlags []string, issue compute.Date, created time.Time, progress func(string, int64)) (*cycleResult, error) {
+func computeCycle(cfg *Config, id, popFlag string, actFlags []string, issue compute.Date, created time.Time, progress progressFunc) (*cycleResult, error) {
 	period := cfg.Period()
 	cycle, err := period.Cycle(id, cfg.Frequency())
 	if err != nil {

@@ -285,6 +285,7 @@ func (r *cycleRun) stage(run *ledger.Run, docs []*document) (err error) {
 		if i == half {
 			r.m.faultpoint("staging")
 		}
+		r.m.reporter().update(fmt.Sprintf("%d of %d documents written", i+1, len(docs)), int64(i+1), int64(len(docs)), i+1 == len(docs))
 		return nil
 	})
 	if err != nil {

@@ -37,11 +37,6 @@ func issueDate(flag string, now time.Time) (compute.Date, error) {
 	return d, nil
 }
 
-// progress reports reading progress of a long file.
-func (m *Main) progress(file string, rows int64) {
-	fmt.Fprintf(m.Stderr, "%s: %d rows read\n", file, rows)
-}
-
 // faultpoint is a test hook: when KUNTALASKU_FAULTPOINT names this point, the
 // process says so on standard error and waits to be killed, so that a test
 // can kill it (SIGKILL) exactly there. It does nothing otherwise.

@@ -49,7 +49,7 @@ func (r *settleRow) settlement() compute.Money { return r.Final - r.Invoiced - r
 
 // computeCostSettlement allocates the actual cost with the period's keys and
 // compares each payer's final share with what the ledger holds (docs).
-func computeCostSettlement(docs []ledger.Document, cfg *Config, period compute.Period, cost compute.Money, issue compute.Date, created time.Time, progress func(string, int64)) (*costSettlement, error) {
+func computeCostSettlement(docs []ledger.Document, cfg *Config, period compute.Period, cost compute.Money, issue compute.Date, created time.Time, progress progressFunc) (*costSettlement, error) {
 	files, err := activityFiles(nil, cfg)
 	if err != nil {
 		return nil, err
