@@ -58,7 +58,7 @@ func openXLSX(r io.Reader, name string) (*excelize.File, map[string]*sheetMarks,
 	}
 	if int64(len(data)) > maxXLSXSize {
 		return nil, nil, &Error{File: name, Msg: fmt.Sprintf(
-			"the file is larger than %s; expected the export of one population table, which is about 1 MiB", sizeText(maxXLSXSize))}
+			"the file is larger than %s; expected an export of a few MiB (a population table is about 1 MiB; save a larger activity log as CSV)", sizeText(maxXLSXSize))}
 	}
 	if why := checkXLSX(data); why != "" {
 		return nil, nil, &Error{File: name, Msg: why}
@@ -171,7 +171,7 @@ func isWorksheet(part string) bool {
 }
 
 func unpacksTooMuch() string {
-	return fmt.Sprintf("the workbook unpacks to more than %s; expected the export of one population table, which unpacks to a few MiB", sizeText(maxXLSXUnpacked))
+	return fmt.Sprintf("the workbook unpacks to more than %s; expected an export that unpacks to a few MiB (a population table) or tens of MiB (an activity log): a damaged file, or a zip bomb", sizeText(maxXLSXUnpacked))
 }
 
 // sizeText is n bytes in MiB or KiB when it is a whole number of them.

@@ -22,6 +22,7 @@ type Main struct {
 
 	lock      *files.Lock // the ledger's lock while this process holds it
 	lockDepth int
+	shown     *progressReporter // how far long work has come, on Stderr
 }
 
 type command struct {

@@ -7,9 +7,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/BurntSushi/toml"
 	"github.com/kuntalasku/kuntalasku/compute"
@@ -214,6 +217,7 @@ var (
 )
 
 func (c *Config) validate(ce *configError) {
+	checkText(ce, "", reflect.ValueOf(c).Elem())
 	s := &c.Scheme
 	if !schemeIDPattern.MatchString(s.ID) {
 		ce.add("scheme.id", "%q: expected lower-case letters, digits and hyphens, such as \"vsa-asiakasohjaus\" (it names output folders)", s.ID)
@@ -527,4 +531,55 @@ func (v *dateValue) UnmarshalTOML(x any) error {
 	}
 	v.set = err == nil
 	return err
+}
+
+// checkText refuses control characters (a line break, a tab, NUL, an escape
+// sequence) in every text of the configuration, naming its key: they would
+// be written into invoices, e-invoices, file names and mail headers, or
+// reach the terminal in messages. v is a struct whose fields carry toml
+// tags; key is its own key.
+func checkText(ce *configError, key string, v reflect.Value) {
+	join := func(k string) string {
+		if key == "" {
+			return k
+		}
+		return key + "." + k
+	}
+	for i := range v.NumField() {
+		f, field := v.Type().Field(i), v.Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("toml"), ",")
+		if !f.IsExported() || name == "" || name == "-" {
+			continue
+		}
+		switch field.Kind() {
+		case reflect.String:
+			checkTextValue(ce, join(name), field.String())
+		case reflect.Struct:
+			checkText(ce, join(name), field)
+		case reflect.Pointer:
+			if !field.IsNil() && field.Elem().Kind() == reflect.Struct {
+				checkText(ce, join(name), field.Elem())
+			}
+		case reflect.Slice:
+			for j := range field.Len() {
+				el := field.Index(j)
+				k := fmt.Sprintf("%s[%d]", join(name), j+1)
+				switch el.Kind() {
+				case reflect.String:
+					checkTextValue(ce, k, el.String())
+				case reflect.Struct:
+					if id := el.FieldByName("ID"); id.IsValid() && id.Kind() == reflect.String && id.String() != "" {
+						k += fmt.Sprintf(" (id %q)", id.String()) // payers[6] (id "400").name
+					}
+					checkText(ce, k, el)
+				}
+			}
+		}
+	}
+}
+
+func checkTextValue(ce *configError, key, s string) {
+	if i := strings.IndexFunc(s, unicode.IsControl); i >= 0 {
+		ce.add(key, "%q has a control character (%U) at position %d; expected text on one line", s, []rune(s[i:])[0], utf8.RuneCountInString(s[:i])+1)
+	}
 }

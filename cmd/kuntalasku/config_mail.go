@@ -2,8 +2,11 @@ package main
 
 import (
 	"fmt"
+	"net"
 	netmail "net/mail"
 	"net/url"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -133,4 +136,75 @@ func (c *Config) pathOrEmpty(p string) string {
 		return ""
 	}
 	return c.Path(p)
+}
+
+// mailReport is validate's "Email:" section: how send would deliver the
+// documents of a cycle ("" when validate names none), and a line starting
+// with "WARNING:" when the connection to the server would not be encrypted.
+// It reads the settings as send does, so a KUNTALASKU_SMTP_URL or CA file
+// that send would refuse is refused here too. It never shows the password.
+func (m *Main) mailReport(cfg *Config, cycle string) (string, error) {
+	s, smtp, err := m.mailSettings(cfg)
+	if err != nil {
+		return "", err
+	}
+	var b strings.Builder
+	b.WriteString("\nEmail:\n")
+	if !smtp {
+		if cycle == "" {
+			cycle = "CYCLE"
+		}
+		folder := filepath.Join(outDir("", cfg), cfg.Scheme.ID, cycle, "outbox")
+		fmt.Fprintf(&b, "  No SMTP server is configured ([smtp] host or KUNTALASKU_SMTP_URL): send writes each message\n"+
+			"  as an .eml file (owner-only) to the outbox folder of its run, such as %s%c\n", folder, filepath.Separator)
+		return b.String(), nil
+	}
+	c := s.config
+	source := "[smtp] of the configuration"
+	if m.Getenv("KUNTALASKU_SMTP_URL") != "" {
+		source = "KUNTALASKU_SMTP_URL"
+	}
+	mode := c.TLS
+	if mode == "" {
+		mode = mail.TLSStartTLS
+	}
+	port := c.Port
+	if port == 0 {
+		port = map[string]int{mail.TLSStartTLS: mail.DefaultPortStartTLS, mail.TLSImplicit: mail.DefaultPortImplicit, mail.TLSNone: mail.DefaultPortNone}[mode]
+	}
+	addr := net.JoinHostPort(c.Host, strconv.Itoa(port))
+	how := map[string]string{
+		mail.TLSStartTLS: "STARTTLS required, the server's certificate verified",
+		mail.TLSImplicit: "implicit TLS, the server's certificate verified",
+		mail.TLSNone:     "NOT ENCRYPTED",
+	}[mode]
+	fmt.Fprintf(&b, "  Server %s (from %s), TLS mode %q: %s.\n", addr, source, mode, how)
+	from := s.from
+	if a, err := netmail.ParseAddress(from); err == nil && a.Name != "" {
+		from = a.Name + " <" + a.Address + ">"
+	}
+	login := "no login"
+	switch {
+	case c.Username != "" && c.Password != "":
+		login = fmt.Sprintf("login as %q with the password in KUNTALASKU_SMTP_PASSWORD", c.Username)
+	case c.Username != "":
+		login = fmt.Sprintf("login as %q, but KUNTALASKU_SMTP_PASSWORD is not set", c.Username)
+	case c.Password != "":
+		login = "KUNTALASKU_SMTP_PASSWORD is set but no user name"
+	}
+	fmt.Fprintf(&b, "  Sender %s; %s.\n", from, login)
+	if s.caFile != "" {
+		fmt.Fprintf(&b, "  Trusting also the certificates of %s.\n", s.caFile)
+	}
+	if mode == mail.TLSNone {
+		fmt.Fprintf(&b, "WARNING: mail to %s would not be encrypted: the invoices, their attachments and the payers' addresses\n"+
+			"  would cross the network in clear text, readable and changeable on the way, to a server that is not verified;\n"+
+			"  kuntalasku never sends a password without TLS, so a server that needs one cannot be used this way.\n"+
+			"  Use STARTTLS (KUNTALASKU_SMTP_URL=smtp://user@host:587, or [smtp] tls = \"starttls\") or implicit TLS\n"+
+			"  (smtps://user@host:465, or tls = \"tls\"); keep \"none\" only for a relay on this machine.\n", addr)
+		if c.Username != "" || c.Password != "" {
+			b.WriteString("WARNING: a user name or KUNTALASKU_SMTP_PASSWORD is set: send refuses to send them without TLS.\n")
+		}
+	}
+	return b.String(), nil
 }

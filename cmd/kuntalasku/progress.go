@@ -38,6 +38,9 @@ const (
 func (m *Main) reporter() *progressReporter {
 	if m.shown == nil {
 		p := &progressReporter{w: m.Stderr, now: time.Now}
+		if p.w == nil {
+			p.w = io.Discard
+		}
 		if f, ok := m.Stderr.(*os.File); ok {
 			p.terminal = isatty.IsTerminal(f.Fd()) && m.Getenv("TERM") != "dumb"
 		}

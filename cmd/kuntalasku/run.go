@@ -64,6 +64,11 @@ func (m *Main) runRun(ctx context.Context, args []string) error {
 // this one and moves its folder into place.
 func (r *cycleRun) execute(ctx context.Context) error {
 	cfg, m := r.cfg, r.m
+	if r.send {
+		if err := m.checkMail(cfg); err != nil {
+			return err
+		}
+	}
 	release, err := m.lockLedger(ctx, cfg, r.out, r.kind+" "+r.res.cycle().ID)
 	if err != nil {
 		return err

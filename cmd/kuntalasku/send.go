@@ -72,6 +72,21 @@ type outgoing struct {
 	docs  []ledger.Document
 }
 
+// checkMail reads the mail settings and builds the client as deliver would,
+// without connecting: run, correct and settle with --send call it before
+// they issue anything, so that a bad SMTP setting stops them before any
+// number is used, not after.
+func (m *Main) checkMail(cfg *Config) error {
+	settings, smtp, err := m.mailSettings(cfg)
+	if err != nil || !smtp {
+		return err
+	}
+	if _, err := mail.NewClient(settings.config); err != nil {
+		return &inputError{fmt.Errorf("SMTP: %w", err)}
+	}
+	return nil
+}
+
 // deliver sends the selected documents and records every attempt.
 func (m *Main) deliver(ctx context.Context, cfg *Config, out string, f sendFilter, dryRun bool) error {
 	settings, smtp, err := m.mailSettings(cfg)
@@ -264,6 +279,9 @@ func (m *Main) deliverOne(ctx context.Context, store *ledger.Store, cfg *Config,
 			return finish(ledger.DeliveryFailed, err.Error())
 		}
 		name := path.Join("outbox", files.Name(o.docs[0].Number, o.payer.ID, o.payer.Name)+".eml")
+		if err := files.PrivateDir(filepath.Join(folder, "outbox")); err != nil {
+			return finish(ledger.DeliveryFailed, err.Error())
+		}
 		if err := files.WriteAtomic(filepath.Join(folder, filepath.FromSlash(name)), data); err != nil {
 			return finish(ledger.DeliveryFailed, err.Error())
 		}

@@ -70,6 +70,10 @@ func (m *Main) runValidate(ctx context.Context, args []string) error {
 	if err := checkInvoicing(ctx, cfg, shares); err != nil {
 		return err
 	}
+	mailText, err := m.mailReport(cfg, *cycleFlag)
+	if err != nil {
+		return err
+	}
 
 	w := m.Stdout
 	loc, err := templates.Lookup("en")
@@ -86,6 +90,7 @@ func (m *Main) runValidate(ctx context.Context, args []string) error {
 	fmt.Fprintf(w, "\nActivities of %s (%s – %s):\n", what, loc.Date(period.From), loc.Date(period.To))
 	printSources(w, count, loc)
 	printUnattributed(w, count, loc)
+	fmt.Fprint(w, mailText)
 	fmt.Fprintln(w, "\nNothing was written.")
 	return nil
 }
@@ -169,8 +174,13 @@ func (m *Main) validateFees(ctx context.Context, cfg *Config, cycle, popFlag str
 	if err := checkDrafts(ctx, cfg, fc, fc.issue); err != nil {
 		return err
 	}
+	mailText, err := m.mailReport(cfg, cycle)
+	if err != nil {
+		return err
+	}
 	fmt.Fprintf(m.Stdout, "Configuration %s: %d subscribers.\n\n", cfg.path, len(cfg.Payers))
 	fc.print(m.Stdout)
+	fmt.Fprint(m.Stdout, mailText)
 	fmt.Fprintln(m.Stdout, "\nNothing was written.")
 	return nil
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -196,4 +197,85 @@ func copyExample(t *testing.T) string {
 		}
 	}
 	return dst
+}
+
+// TestValidateEmail: validate says how send would deliver — to the outbox,
+// or through which server with which TLS mode — and warns, still exiting 0,
+// when the connection would not be encrypted, for both kinds of scheme. It
+// never shows the password; a KUNTALASKU_SMTP_URL that send would refuse is
+// refused.
+func TestValidateEmail(t *testing.T) {
+	const secret = "s3cr3t-Salasana-4711"
+	_, relay := editedExample(t, "\n[[payers]]\nid = \"019\"", "\n[smtp]\nhost = \"relay.example.fi\"\ntls = \"none\"\n\n[[payers]]\nid = \"019\"")
+	costSharing := []string{"validate", "--config", exampleConfig, "--cycle", "2021-07"}
+	perResident := []string{"validate", "--config", lasteriConfig, "--cycle", "2022"}
+	warning := regexp.MustCompile(`(?m)^WARNING: mail to (\S+) would not be encrypted`)
+	for _, tc := range []struct {
+		about string
+		env   []string
+		args  []string
+		want  []string
+		warn  string // the address the warning names; "" for none
+	}{
+		{"no server", nil, costSharing,
+			[]string{"No SMTP server is configured", "out/vsa-asiakasohjaus/2021-07/outbox/"}, ""},
+		{"no server, per resident", nil, perResident,
+			[]string{"No SMTP server is configured", "out/lasteri/2022/outbox/"}, ""},
+		{"STARTTLS", []string{"KUNTALASKU_SMTP_URL=smtp://invoicer@mail.example.fi", "KUNTALASKU_SMTP_PASSWORD=" + secret}, costSharing,
+			[]string{`Server mail.example.fi:587 (from KUNTALASKU_SMTP_URL), TLS mode "starttls"`, `login as "invoicer" with the password in KUNTALASKU_SMTP_PASSWORD`, "Sender Esimerkkikaupunki <laskutus@example.fi>"}, ""},
+		{"implicit TLS", []string{"KUNTALASKU_SMTP_URL=smtps://invoicer@mail.example.fi"}, perResident,
+			[]string{`Server mail.example.fi:465 (from KUNTALASKU_SMTP_URL), TLS mode "tls"`, "KUNTALASKU_SMTP_PASSWORD is not set"}, ""},
+		{"smtp+plain URL", []string{"KUNTALASKU_SMTP_URL=smtp+plain://127.0.0.1:2525"}, costSharing,
+			[]string{`Server 127.0.0.1:2525 (from KUNTALASKU_SMTP_URL), TLS mode "none": NOT ENCRYPTED`, "no login", `tls = "starttls"`, "smtps://"}, "127.0.0.1:2525"},
+		{"smtp+plain URL, per resident", []string{"KUNTALASKU_SMTP_URL=smtp+plain://relay.example.fi"}, perResident,
+			[]string{`TLS mode "none"`}, "relay.example.fi:25"},
+		{"tls = none in the configuration", nil, []string{"validate", "--config", relay, "--cycle", "2021-07"},
+			[]string{`Server relay.example.fi:25 (from [smtp] of the configuration), TLS mode "none"`}, "relay.example.fi:25"},
+		{"smtp+plain URL and a password", []string{"KUNTALASKU_SMTP_URL=smtp+plain://127.0.0.1:2525", "KUNTALASKU_SMTP_PASSWORD=" + secret}, costSharing,
+			[]string{"WARNING: a user name or KUNTALASKU_SMTP_PASSWORD is set: send refuses to send them without TLS"}, "127.0.0.1:2525"},
+	} {
+		t.Run(tc.about, func(t *testing.T) {
+			r := proc(t, "", tc.env, tc.args...)
+			if r.code != 0 {
+				t.Fatalf("exit %d, want 0\n%s%s", r.code, r.stdout, r.stderr)
+			}
+			_, section, ok := strings.Cut(r.stdout, "\nEmail:\n")
+			if !ok || !strings.HasSuffix(r.stdout, "\nNothing was written.\n") {
+				t.Fatalf("no Email: section before the last line:\n%s", r.stdout)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(section, w) {
+					t.Errorf("the Email: section lacks %q:\n%s", w, section)
+				}
+			}
+			m := warning.FindStringSubmatch(section)
+			switch {
+			case tc.warn == "" && (m != nil || strings.Contains(r.stdout, "WARNING")):
+				t.Errorf("a warning for an encrypted connection:\n%s", section)
+			case tc.warn != "" && m == nil:
+				t.Errorf("no line starting with WARNING: about the unencrypted connection:\n%s", section)
+			case tc.warn != "" && m[1] != tc.warn:
+				t.Errorf("the warning names %s, want %s", m[1], tc.warn)
+			}
+			if strings.Contains(r.stdout+r.stderr, secret) {
+				t.Errorf("the password is shown:\n%s%s", r.stdout, r.stderr)
+			}
+		})
+	}
+
+	// Settings send would refuse are refused here too, unechoed.
+	for _, tc := range []struct {
+		env  []string
+		code int
+		want string
+	}{
+		{[]string{"KUNTALASKU_SMTP_URL=smtp://invoicer:" + secret + "@mail.example.fi"}, exitUsage, "KUNTALASKU_SMTP_URL: mail: the SMTP URL must not contain a password"},
+		{[]string{"KUNTALASKU_SMTP_URL=smtp+plain://invoicer@mail.example.fi"}, exitUsage, "AUTH is never sent without TLS"},
+		{[]string{"KUNTALASKU_SMTP_URL=smtp://mail.example.fi", "KUNTALASKU_SMTP_CA=" + filepath.Join(t.TempDir(), "absent.pem")}, exitInput, "absent.pem"},
+	} {
+		r := proc(t, "", tc.env, costSharing...)
+		if r.code != tc.code || !strings.Contains(r.stderr, tc.want) || strings.Contains(r.stdout+r.stderr, secret) {
+			t.Errorf("%v: exit %d, want %d with %q\n%s%s", tc.env, r.code, tc.code, tc.want, r.stdout, r.stderr)
+		}
+	}
 }

@@ -7,6 +7,7 @@ package files
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"syscall"
@@ -17,7 +18,22 @@ import (
 const (
 	DirPerm  os.FileMode = 0o750
 	FilePerm os.FileMode = 0o640
+	// PrivateDirPerm is for what only the owner may read: the outbox of
+	// messages with their recipients.
+	PrivateDirPerm os.FileMode = 0o700
 )
+
+// PrivateDir makes dir (and its missing parents, as DirPerm) readable by its
+// owner only, whether it exists already or not.
+func PrivateDir(dir string) error {
+	if err := os.MkdirAll(filepath.Dir(dir), DirPerm); err != nil {
+		return err
+	}
+	if err := os.Mkdir(dir, PrivateDirPerm); err != nil && !errors.Is(err, fs.ErrExist) {
+		return err
+	}
+	return os.Chmod(dir, PrivateDirPerm)
+}
 
 // Stage is an output folder being built. Nothing of it is visible at its
 // final path until Commit.

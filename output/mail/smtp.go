@@ -56,23 +56,18 @@ type Config struct {
 // histories and process lists): the password comes from KUNTALASKU_SMTP_PASSWORD, which the
 // caller sets in Config.Password. Errors never quote the URL's user information.
 func ParseURL(s string) (Config, error) {
-	// Refuse a password before url.Parse, whose errors quote the whole URL.
+	// Refuse a password before url.Parse. Any ':' before the last '@' is one,
+	// even when the password holds '/', '?' or '#' (which would otherwise cut
+	// the authority short and let it through).
 	if _, rest, ok := strings.Cut(s, "://"); ok {
-		authority := rest
-		if i := strings.IndexAny(authority, "/?#"); i >= 0 {
-			authority = authority[:i]
-		}
-		if at := strings.LastIndex(authority, "@"); at >= 0 && strings.Contains(authority[:at], ":") {
+		if at := strings.LastIndex(rest, "@"); at >= 0 && strings.Contains(rest[:at], ":") {
 			return Config{}, errors.New("mail: the SMTP URL must not contain a password; set KUNTALASKU_SMTP_PASSWORD instead")
 		}
 	}
 	u, err := url.Parse(s)
 	if err != nil {
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			err = ue.Err
-		}
-		return Config{}, fmt.Errorf("mail: invalid SMTP URL: %v", err)
+		// url.Parse's errors quote parts of the URL; none is repeated here.
+		return Config{}, errors.New("mail: invalid SMTP URL; expected smtp://[user@]host[:port], smtps://… or smtp+plain://…")
 	}
 	var cfg Config
 	switch strings.ToLower(u.Scheme) {

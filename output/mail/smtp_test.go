@@ -559,6 +559,10 @@ func TestParseURL(t *testing.T) {
 		"smtps://laskutus:" + testPass + "@mail.example.fi",
 		"smtp://:" + testPass + "@mail.example.fi",
 		"smtp://laskutus:%zz" + testPass + "@mail.example.fi", // also malformed
+		"smtp://laskutus:a/" + testPass + "@mail.example.fi",  // '/', '?' and '#' in a password
+		"smtp://laskutus:a?" + testPass + "@mail.example.fi",
+		"smtp://laskutus:a#" + testPass + "@mail.example.fi",
+		"smtp://laskutus:" + testPass + "@bad host",
 		"http://mail.example.fi",
 		"mail.example.fi:587",
 		"smtp:mail.example.fi",
