@@ -40,6 +40,7 @@ func commands() []command {
 		{"ledger", "list the ledger's documents or show one", (*Main).runLedger},
 		{"estimate", "the cost-sharing estimate of the whole period, activities assumed to follow population", (*Main).runEstimate},
 		{"validate", "check the configuration and the inputs and report what they hold; writes nothing", (*Main).runValidate},
+		{"init", "write a commented starter configuration and empty input files for a new scheme into a folder", (*Main).runInit},
 	}
 }
 

@@ -184,6 +184,11 @@ func LoadConfig(path string) (*Config, error) {
 
 // parseConfig reads and validates the configuration data of the file path.
 func parseConfig(path string, data []byte) (*Config, error) {
+	// A starter configuration of kuntalasku init still holding placeholders
+	// is reported by its placeholders alone: they are what to fix first.
+	if problems := placeholderProblems(string(data)); len(problems) > 0 {
+		return nil, &inputError{&configError{path, problems}}
+	}
 	sum := sha256.Sum256(data)
 	cfg := &Config{path: path, dir: filepath.Dir(path), sha256: hex.EncodeToString(sum[:])}
 	md, err := toml.NewDecoder(strings.NewReader(string(data))).Decode(cfg)
@@ -208,6 +213,158 @@ func parseConfig(path string, data []byte) (*Config, error) {
 		return nil, &inputError{ce}
 	}
 	return cfg, nil
+}
+
+// placeholderMark starts the placeholders of the starter configurations
+// that kuntalasku init writes: "<fill in: what to write, e.g. an example>".
+const placeholderMark = "<fill in"
+
+// placeholderProblems lists every placeholder left in configuration text,
+// one problem per placeholder: its line, its key (with the table the line is
+// in) and the placeholder. It reads the text as TOML closely enough to skip
+// comments (the starter configurations' comments mention the placeholders)
+// and to know the tables; a placeholder anywhere else counts, even where the
+// TOML is broken.
+func placeholderProblems(text string) []string {
+	if !strings.Contains(text, placeholderMark) {
+		return nil
+	}
+	const (
+		normal = iota
+		comment
+		basic     // "..."
+		literal   // '...'
+		mlBasic   // """..."""
+		mlLiteral // '''...'''
+	)
+	var (
+		problems  []string
+		state     = normal
+		line      = 1
+		lineStart = true // nothing but blanks yet on this line
+		depth     int    // open [ and { of a value
+		table     string // "seller", "payers[2]"
+		key       string // the key of the statement the line is in
+		arrays    = map[string]int{}
+	)
+	for i := 0; i < len(text); {
+		c := text[i]
+		if c == '\n' {
+			line++
+			lineStart = true
+			if state != mlBasic && state != mlLiteral {
+				state = normal // a comment ends; so does a broken one-line string
+			}
+			i++
+			continue
+		}
+		if state != comment && strings.HasPrefix(text[i:], placeholderMark) {
+			rest := text[i:]
+			if end := strings.IndexAny(rest, ">\n"); end >= 0 && rest[end] == '>' {
+				rest = rest[:end+1]
+			} else if end := strings.IndexAny(rest, "\"'\r\n"); end >= 0 {
+				rest = rest[:end]
+			}
+			at := key
+			if at != "" && table != "" {
+				at = table + "." + key
+			}
+			if at != "" {
+				problems = append(problems, fmt.Sprintf("line %d: %s still holds the placeholder %q; replace it with your value", line, at, rest))
+			} else {
+				problems = append(problems, fmt.Sprintf("line %d: the placeholder %q is still there; replace it with your value", line, rest))
+			}
+			i += len(placeholderMark)
+			lineStart = false
+			continue
+		}
+		switch state {
+		case comment:
+		case basic, mlBasic:
+			if c == '\\' && i+1 < len(text) && text[i+1] != '\n' {
+				i += 2
+				continue
+			}
+			if state == basic && c == '"' {
+				state = normal
+			} else if state == mlBasic && strings.HasPrefix(text[i:], `"""`) {
+				state = normal
+				i += 3
+				continue
+			}
+		case literal:
+			if c == '\'' {
+				state = normal
+			}
+		case mlLiteral:
+			if strings.HasPrefix(text[i:], "'''") {
+				state = normal
+				i += 3
+				continue
+			}
+		case normal:
+			if lineStart && (c == ' ' || c == '\t' || c == '\r') {
+				i++
+				continue
+			}
+			if lineStart && depth == 0 {
+				// The line starts a table or a statement.
+				end := strings.IndexByte(text[i:], '\n')
+				if end < 0 {
+					end = len(text) - i
+				}
+				l := text[i : i+end]
+				if c == '[' {
+					name := strings.Trim(strings.TrimSpace(strings.SplitN(l, "#", 2)[0]), "[]")
+					name = strings.TrimSpace(name)
+					table = name
+					if strings.HasPrefix(l, "[[") {
+						arrays[name]++
+						table = fmt.Sprintf("%s[%d]", name, arrays[name])
+					}
+					key = ""
+					lineStart = false
+					i += end
+					continue
+				}
+				if c != '#' {
+					key = ""
+					if k, _, ok := strings.Cut(l, "="); ok {
+						key = strings.TrimSpace(k)
+					}
+				}
+			}
+			switch c {
+			case '#':
+				state = comment
+			case '"':
+				if strings.HasPrefix(text[i:], `"""`) {
+					state = mlBasic
+					i += 3
+					lineStart = false
+					continue
+				}
+				state = basic
+			case '\'':
+				if strings.HasPrefix(text[i:], "'''") {
+					state = mlLiteral
+					i += 3
+					lineStart = false
+					continue
+				}
+				state = literal
+			case '[', '{':
+				depth++
+			case ']', '}':
+				if depth > 0 {
+					depth--
+				}
+			}
+		}
+		lineStart = false
+		i++
+	}
+	return problems
 }
 
 var (
