@@ -34,10 +34,10 @@ func commands() []command {
 	return []command{
 		{"run", "invoice one cycle: numbers, invoice PDFs, the appendix and the manifest, recorded in the ledger", (*Main).runRun},
 		{"correct", "correct an invoiced cycle: credit notes and new invoices, or difference documents, for the payers whose amounts changed", (*Main).runCorrect},
-		{"settle", "the year-end settlement: the per-resident scheme's surplus returned as credit notes", (*Main).runSettle},
+		{"settle", "the year-end settlement: the actual cost against what was invoiced (cost sharing), or the fees' surplus returned (per-resident)", (*Main).runSettle},
 		{"send", "email the documents not yet delivered to the payers (or write them to the outbox)", (*Main).runSend},
 		{"schedule", "the daemon: invoices every cycle that is due (catching up missed ones) and sends, on a schedule", (*Main).runSchedule},
-		{"ledger", "list the ledger's documents or show one", (*Main).runLedger},
+		{"ledger", "list the ledger's documents with their state, show one with its deliveries, or audit the numbering", (*Main).runLedger},
 		{"estimate", "the cost-sharing estimate of the whole period, activities assumed to follow population", (*Main).runEstimate},
 		{"validate", "check the configuration and the inputs and report what they hold; writes nothing", (*Main).runValidate},
 		{"init", "write a commented starter configuration and empty input files for a new scheme into a folder", (*Main).runInit},

@@ -128,6 +128,14 @@ func printSource(w io.Writer, name string, s *sourceCount, loc *templates.Locale
 // printUnattributed writes the events that bill nobody and the first of their rows.
 func printUnattributed(w io.Writer, c *activityCount, loc *templates.Locale) {
 	np, un := c.Tally.NonParticipant.Total(), c.Tally.Unknown.Total()
+	var counted int64
+	for _, s := range c.Sources {
+		counted += s.Outcomes.Of(compute.Counted)
+	}
+	if counted == 0 && np+un == 0 {
+		fmt.Fprintln(w, "\nNo activity events were counted: a cycle without any splits its activity part by population, and its appendix says so.")
+		return
+	}
 	if np+un == 0 {
 		fmt.Fprintln(w, "\nEvery counted event is a payer's.")
 		return
