@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -197,29 +196,19 @@ func runBadCase(t *testing.T, root, caseDir string) {
 			args = append(args, strings.NewReplacer("{config}", config, "{out}", out, "{dir}", exDir).Replace(a))
 		}
 	}
-	cmd := child(t, nil, args...)
-	cmd.Dir = exDir
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err = cmd.Run()
-	code := 0
-	var exit *exec.ExitError
-	if errors.As(err, &exit) {
-		code = exit.ExitCode()
-	} else if err != nil {
-		t.Fatal(err)
-	}
-	msg := errorMessage(stderr.String())
+	r := proc(t, exDir, nil, args...)
+	code, stderr := r.code, r.stderr
+	msg := errorMessage(stderr)
 	if code != exitInput {
-		t.Errorf("exit %d, want %d (invalid input)\nstderr:\n%s", code, exitInput, clip(stderr.String()))
+		t.Errorf("exit %d, want %d (invalid input)\nstderr:\n%s", code, exitInput, clip(stderr))
 	}
 	for _, bad := range []string{"panic:", "goroutine ", "runtime error"} {
-		if strings.Contains(stderr.String(), bad) {
-			t.Errorf("stderr has %q:\n%s", bad, clip(stderr.String()))
+		if strings.Contains(stderr, bad) {
+			t.Errorf("stderr has %q:\n%s", bad, clip(stderr))
 		}
 	}
 	if msg == "" {
-		t.Errorf("no error message on stderr:\n%s", clip(stderr.String()))
+		t.Errorf("no error message on stderr:\n%s", clip(stderr))
 	}
 	for _, w := range c.Want {
 		if !strings.Contains(msg, w) {

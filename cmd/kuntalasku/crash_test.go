@@ -251,21 +251,5 @@ func TestRunKilledAnywhere(t *testing.T) {
 		}
 	}
 	noLeftovers(t, out)
-	store, err := ledger.OpenReadOnly(context.Background(), filepath.Join(out, "ledger.sqlite"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
-	docs, err := store.Documents(context.Background(), schemeFolder)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i, d := range docs {
-		if want := fmt.Sprintf("VSA-2021-%06d", i+1); d.Number != want {
-			t.Fatalf("document %d is %s, want %s", i, d.Number, want)
-		}
-	}
-	if len(docs) != 78 {
-		t.Errorf("%d documents, want 78", len(docs))
-	}
+	numberedOneTo(t, out, 78)
 }
